@@ -1,0 +1,118 @@
+"""Hits -> a cited answer: the structured result of the `ask` contract, and its Markdown rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Hit, Passage
+from .search import Scores, Searcher, question_ids_in
+
+# Calibrated on the dev set's score distribution (not its wording): the best passage's cosine to an
+# out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
+ABSTAIN_BELOW = 0.32
+ANSWER_SENTENCES = 3
+
+
+@dataclass
+class Assistant:
+    """The one object front ends hold: a searcher over a loaded index."""
+
+    searcher: Searcher
+
+    def ask(self, query: str, k: int = 5, party: str | None = None, pillar: str | None = None,
+            qid: str | None = None) -> dict:
+        query = (query or "").strip()
+        if not query:
+            return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [],
+                    "message": "Ask a question about the replies."}
+        hits, scores = self.searcher.search(query, k=k, party=party, pillar=pillar)
+        abstained = should_abstain(query, hits, scores)
+        for h in hits:
+            h.weak = abstained
+        result = {
+            "id": qid,
+            "query": query,
+            "abstained": abstained,
+            "passages": [passage_json(h) for h in hits],
+            "answer": [] if abstained else extract_answer(self.searcher, scores, hits),
+        }
+        if abstained:
+            result["message"] = ("The replies do not appear to address this question. "
+                                 "The nearest passages are listed as weak matches.")
+        return result
+
+
+def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
+    """Abstain when no passage is semantically close, unless the user named a question number that exists."""
+    if not hits:
+        return True
+    if question_ids_in(query) and any(
+        any(q.startswith(n) for q in h.passage.question_ids for n in question_ids_in(query)) for h in hits[:1]
+    ):
+        return False
+    best = max(float(scores.dense.max()), float(scores.question.max()))
+    return best < ABSTAIN_BELOW
+
+
+def citation(p: Passage) -> str:
+    ids = ", ".join(p.question_ids)
+    rnd = f"reply to the {p.round} round questionnaire" if p.round else "reply to the questionnaire"
+    page = f", p. {p.page}" if p.page else ""
+    return f"{p.party}, {rnd}, Q{ids}{page}"
+
+
+def passage_json(h: Hit) -> dict:
+    p = h.passage
+    return {
+        "rank": h.rank,
+        "score": round(h.score, 4),
+        "doc_id": p.doc_id,
+        "party": p.party,
+        "question_ids": list(p.question_ids),
+        "heading": p.heading,
+        "pillar": p.pillar,
+        "text": p.text,
+        "citation": citation(p),
+        "resolved_refs": h.resolved_refs,
+        "lines": [p.line_start, p.line_end],
+        "weak": h.weak,
+    }
+
+
+def extract_answer(searcher: Searcher, scores: Scores, hits: list[Hit], top: int = 3) -> list[dict]:
+    """The sentences of the best passages closest to the question, quoted as they stand, each cited."""
+    index = searcher.index
+    wanted = {h.passage.pid: n for n, h in enumerate(hits[:top])}
+    rows = [i for i, (pid, _) in enumerate(index.sentences) if pid in wanted]
+    if not rows:
+        return []
+    sims = index.sentence_vectors[rows] @ scores.query_vector
+    # the best passage's sentences are favoured a little: the ranking already weighed their context
+    sims = sims - np.array([0.03 * wanted[index.sentences[i][0]] for i in rows])
+    best = float(sims.max())
+    chosen = [rows[j] for j in np.argsort(-sims)[:ANSWER_SENTENCES] if sims[j] >= best - 0.12]
+    chosen.sort(key=lambda i: (wanted[index.sentences[i][0]], i))
+    out = []
+    for i in chosen:
+        pid, sentence = index.sentences[i]
+        p = index.passages[pid]
+        out.append({"text": sentence, "question_ids": list(p.question_ids), "citation": citation(p),
+                    "party": p.party, "rank": wanted[pid] + 1})
+    return out
+
+
+def to_markdown(result: dict) -> str:
+    """A reply for a report: the quoted answer with numbered citations, then the sources."""
+    lines = [f"**Question:** {result['query']}", ""]
+    if result.get("abstained"):
+        lines += [f"_{result.get('message', 'The replies do not appear to address this question.')}_", ""]
+    for s in result.get("answer", []):
+        lines.append(f"> {s['text']} [{s['rank']}]")
+    if result.get("answer"):
+        lines.append("")
+    for p in result.get("passages", []):
+        weak = " (weak match)" if p.get("weak") else ""
+        lines.append(f"[{p['rank']}] {p['citation']} — {p['heading']}{weak}")
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""Cut answers into passages that fit the encoder whole: a passage the model truncates is a passage half-searched."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .model import Answer, Passage, ReplyMeta
+
+MAX_TOKENS = 256
+
+# a sentence ends at . ! ? followed by space and an upper-case letter, a quote, a bullet or a digit,
+# but not after abbreviations common in legal text ("n. 1", "Art. 5", "i.e. the")
+_ABBREV = r"(?<!\bn)(?<!\bno)(?<!\bArt)(?<!\bart)(?<!\bi\.e)(?<!\be\.g)(?<!\bf\.i)(?<!\bvs)(?<!\bDr)(?<!\bSt)(?<!\bLda)(?<!\bIP)"
+RE_SENTENCE_END = re.compile(_ABBREV + r"[.!?][\"”»)]?\s+(?=[A-Z0-9\"“«(►•▶-])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences as they stand, whitespace kept out; good enough for legal prose with article numbers."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip()
+        if not para:
+            continue
+        start = 0
+        for m in RE_SENTENCE_END.finditer(para):
+            out.append(para[start:m.end()].strip())
+            start = m.end()
+        tail = para[start:].strip()
+        if tail:
+            out.append(tail)
+    return [s for s in out if s]
+
+
+def short_question(text: str, label: str = "", limit: int = 110) -> str:
+    """The line that asks the question (the one numbered like the label, else the last), cut at a word."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    number = label.split(",")[0].strip()
+    own = [ln for ln in lines if number and "." in number and ln.lstrip("-→ ").startswith(number + ".")]
+    first = own[0] if own and number.count(".") == 1 else (lines[-1] if lines else "")
+    first = re.sub(r"^(?:-\s*)?(?:→\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[a-f][.)]\s+)", "", first).strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def make_heading(answer: Answer) -> str:
+    """'Question 9. Criminalisation — 9.3 What are the legal consequences…'."""
+    top = f"Question {answer.question_number}. {answer.question_title}".rstrip(". ")
+    label = answer.label or ", ".join(answer.question_ids)
+    if answer.question_ids == [answer.question_number] and "." not in label:
+        ask = short_question(answer.question_text)
+        return f"{top} — {ask}" if ask and ask not in top else top
+    return f"{top} — {label} {short_question(answer.question_text, label)}".rstrip()
+
+
+def _pack(pieces: list[str], fits: Callable[[str], bool], sep: str) -> list[str]:
+    """Greedy packing of pieces in order; a piece that fits nowhere alone is returned alone."""
+    out: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
+        if fits(candidate):
+            current = candidate
+        else:
+            if current:
+                out.append(current)
+            current = piece
+    if current:
+        out.append(current)
+    return out
+
+
+def split_answer(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Paragraphs first, then sentences, then clauses: never mid-sentence unless a sentence alone overflows."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    pieces: list[str] = []
+    for para in paragraphs:
+        if fits(para):
+            pieces.append(para)
+            continue
+        for sentence in split_sentences(para):
+            if fits(sentence):
+                pieces.append(sentence)
+                continue
+            clauses = re.split(r"(?<=[;,])\s+", sentence)
+            pieces.extend(_pack(clauses, fits, " ") if len(clauses) > 1 else _split_words(sentence, fits))
+    parts: list[str] = []
+    for chunk in _pack(pieces, fits, "\n\n"):
+        parts.extend([chunk] if fits(chunk) else _split_words(chunk, fits))
+    return parts
+
+
+def _split_words(text: str, fits: Callable[[str], bool]) -> list[str]:
+    return _pack(text.split(" "), fits, " ")
+
+
+def embedding_text(passage: Passage) -> str:
+    """What the encoder and BM25 see: the heading gives a bare 'No.' its meaning."""
+    return f"{passage.heading}\n{passage.text}"
+
+
+def chunk_reply(
+    meta: ReplyMeta,
+    answers: list[Answer],
+    count_tokens: Callable[[str], int],
+    start_pid: int = 0,
+    target_tokens: int = MAX_TOKENS,
+    max_tokens: int = MAX_TOKENS,
+) -> list[Passage]:
+    """Passages for one reply; each passage's heading + text stays within max_tokens word pieces."""
+    passages: list[Passage] = []
+    for index, answer in enumerate(answers):
+        heading = make_heading(answer)
+        budget = min(target_tokens, max_tokens)
+
+        def fits(piece: str, heading: str = heading) -> bool:
+            return count_tokens(f"{heading}\n{piece}") <= budget
+
+        parts = split_answer(answer.text, fits) or [answer.text]
+        for part_no, part in enumerate(parts):
+            passages.append(
+                Passage(
+                    pid=start_pid + len(passages),
+                    doc_id=meta.doc_id,
+                    party=meta.party,
+                    question_ids=list(answer.question_ids),
+                    pillar=answer.pillar,
+                    question_number=answer.question_number,
+                    question_title=answer.question_title,
+                    question_text=answer.question_text,
+                    heading=heading,
+                    text=part,
+                    answer_index=index,
+                    part=part_no,
+                    parts=len(parts),
+                    refs=list(answer.refs),
+                    line_start=answer.line_start,
+                    line_end=answer.line_end,
+                    round=meta.round,
+                    page=answer.page,
+                )
+            )
+    return passages

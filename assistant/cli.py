@@ -1,0 +1,221 @@
+"""The `assistant` command: build, ask, eval, bench, serve; every command takes --index."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .encoder import DEFAULT_MODEL, EncoderError
+from .readers import ReadError
+from .store import IndexProblem, Settings
+
+DEFAULT_INDEX = Path("index")
+DEFAULT_CORPUS = Path("corpus")
+
+index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=DEFAULT_INDEX,
+                            show_default=True, help="Index folder.")
+corpus_option = click.option("--corpus", type=click.Path(path_type=Path), default=None,
+                             help="Folder of reply files [default: corpus/, or the one the index was built from].")
+backend_option = click.option("--backend", type=click.Choice(["torch", "onnx", "onnx-int8"]),
+                              default=lambda: os.environ.get("ASSISTANT_BACKEND", "torch"), show_default="torch",
+                              help="Encoder back end for queries (env ASSISTANT_BACKEND).")
+
+
+def settings_from_env(backend: str = "torch") -> Settings:
+    return Settings(model=os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL), backend=backend)
+
+
+def _progress_builder(quiet: bool):
+    """A tqdm bar over files, closed by the caller; quiet builds print nothing."""
+    if quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="reply", file=sys.stderr, leave=False)
+
+    def progress(name: str, n: int, total: int) -> None:
+        bar.total = total
+        bar.set_postfix_str(name[:40])
+        bar.update(1)
+
+    return progress, bar.close
+
+
+def run_build(corpus: Path, index_dir: Path, backend: str = "torch", quiet: bool = False):
+    from .store import build_index
+
+    progress, close = _progress_builder(quiet)
+    try:
+        report = build_index(corpus, index_dir, settings_from_env(backend), progress=progress)
+    finally:
+        close()
+    return report
+
+
+def ensure_index(index_dir: Path, corpus: Path | None, backend: str):
+    """Load the index, building it first when it is missing or stale; say so on stderr, never a traceback."""
+    from .store import load_index, read_manifest, stale_reason
+
+    manifest = read_manifest(index_dir)
+    corpus_dir = corpus or (Path(manifest["corpus"]) if manifest and manifest.get("corpus") else DEFAULT_CORPUS)
+    reason = stale_reason(index_dir, corpus_dir, settings_from_env(backend))
+    if reason:
+        if not corpus_dir.is_dir():
+            raise click.ClickException(f"{reason}, and there is no corpus folder {corpus_dir} to build it from; "
+                                       f"run `assistant build --corpus DIR --index {index_dir}`")
+        click.echo(f"Index needs building ({reason}); building from {corpus_dir} …", err=True)
+        click.echo(run_build(corpus_dir, index_dir, backend).summary(), err=True)
+    return load_index(index_dir)
+
+
+def make_assistant(index_dir: Path, corpus: Path | None, backend: str):
+    from .answer import Assistant
+    from .encoder import load_encoder
+    from .search import Searcher
+
+    index = ensure_index(index_dir, corpus, backend)
+    encoder = load_encoder(index.manifest.get("model", DEFAULT_MODEL), backend)
+    return Assistant(Searcher(index, encoder))
+
+
+class FriendlyGroup(click.Group):
+    """Known failures become one clear line and exit 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (IndexProblem, ReadError, EncoderError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FriendlyGroup)
+@click.version_option(package_name="lanzarote-assistant")
+def cli() -> None:
+    """Ask the Lanzarote Convention monitoring replies; get the passages that answer, cited."""
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Offline, and no library progress bars or length warnings on the user's terminal."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+@cli.command()
+@corpus_option
+@index_option
+@backend_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
+    """Parse, embed and index every reply in the corpus folder (unchanged files are reused)."""
+    report = run_build(corpus or DEFAULT_CORPUS, index_dir, backend, quiet)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages to return.")
+@click.option("--party", default=None, help="Only this Party's reply.")
+@click.option("--pillar", default=None, help="Only this pillar (Prevention, Protection, Legislation, Prosecution).")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help='JSON lines {"id": ..., "query": ...}; one result per line, in order.')
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of text.")
+@index_option
+@corpus_option
+@backend_option
+def ask(question: str | None, k: int, party: str | None, pillar: str | None, batch: Path | None, as_json: bool,
+        index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Answer QUESTION with cited passages from the replies."""
+    from .answer import to_markdown
+
+    if not question and not batch:
+        raise click.UsageError("give a QUESTION or --batch FILE")
+    if party is not None and not party.strip():
+        party = None
+    requests = _read_batch(batch) if batch else [{"id": None, "query": question}]
+    assistant = make_assistant(index_dir, corpus, backend)
+    if party and party.lower() not in {p.lower() for p in assistant.searcher.index.parties}:
+        known = ", ".join(assistant.searcher.index.parties)
+        raise click.ClickException(f"no reply from Party {party!r} in the index; Parties indexed: {known}")
+    for req in requests:
+        result = assistant.ask(req["query"], k=k, party=party, pillar=pillar, qid=req.get("id"))
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            click.echo(to_markdown(result) + "\n")
+
+
+def _read_batch(path: Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+                raise ValueError('expected an object with a "query" string')
+        except ValueError as exc:
+            raise click.ClickException(f"{path.name} line {n}: {exc}") from exc
+        rows.append({"id": data.get("id"), "query": data["query"]})
+    return rows
+
+
+@cli.command("eval")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="JSON lines {id, query, gold, kind}.")
+@click.option("--misses", is_flag=True, help="Also list the questions whose first passage misses.")
+@index_option
+@corpus_option
+@backend_option
+def evaluate(questions: Path, misses: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Recall@1, Recall@5, MRR@10 (overall and per kind) and abstention on a question set."""
+    from .evaluation import Report, RowResult, format_report, load_rows
+
+    try:
+        rows = load_rows(questions)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    assistant = make_assistant(index_dir, corpus, backend)
+    report = Report()
+    for row in rows:
+        result = assistant.ask(row.query, k=10)
+        report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"]))
+    if misses:
+        for r in report.misses(1):
+            click.echo(f"miss {r.row.id}: {r.row.query} gold={r.row.gold} first hit at {r.first_hit} "
+                       f"top={r.ranked_ids[:3]}")
+    click.echo(format_report(report))
+
+
+@cli.command()
+@click.option("--host", default=lambda: os.environ.get("ASSISTANT_HOST", "127.0.0.1"), show_default="127.0.0.1",
+              help="Interface to listen on (env ASSISTANT_HOST); loopback unless you ask otherwise.")
+@click.option("--port", default=lambda: int(os.environ.get("ASSISTANT_PORT", "7860")), show_default="7860",
+              type=int, help="Port (env ASSISTANT_PORT).")
+@click.option("--auth", default=lambda: os.environ.get("ASSISTANT_AUTH"), show_default="none",
+              help="Require a login USER:PASSWORD (env ASSISTANT_AUTH).")
+@index_option
+@corpus_option
+@backend_option
+def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Serve the chat page (builds the index first when it is missing or stale)."""
+    from .app import serve as serve_app
+
+    if auth and ":" not in auth:
+        raise click.UsageError("--auth takes USER:PASSWORD")
+    assistant = make_assistant(index_dir, corpus, backend)
+    serve_app(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(prog_name="assistant")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,119 @@
+"""Query -> ranked hits: dense and BM25 rankings fused, question numbers looked up, pointers resolved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .encoder import Encoder
+from .model import Hit, Passage
+from .references import opens_with_pointer, resolve
+from .store import LoadedIndex
+from .tokens import bm25_tokens
+
+# "9.5", "question 13.2", "Q13.1.c", "answer to question 15"
+RE_QID = re.compile(r"(?<![\w/.-])(?:q(?:uestion)?\s*)?(\d{1,2}\.\d{1,2}(?:\.[a-f])?)(?![\w/-]|\.\d)", re.I)
+RE_QNUM = re.compile(r"\b(?:question|q)\s*(\d{1,2})\b(?!\.\d)", re.I)
+
+
+@dataclass
+class Weights:
+    """How the signals are fused: a weighted sum of z-scores, so that a strong margin on one signal counts."""
+
+    passage: float = 1.0  # dense: query vs heading + answer text
+    question: float = 0.3  # dense: query vs the questionnaire's question text
+    lexical: float = 1.0  # BM25 over heading, question and answer text
+    pointer: float = 0.5  # text evidence borrowed from a pointed-to answer counts half: the original ranks first
+
+
+@dataclass
+class Scores:
+    """Per-passage signals for one query, kept apart so that abstention and ablations can read them."""
+
+    dense: np.ndarray
+    question: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
+    query_vector: np.ndarray
+
+
+def question_ids_in(query: str) -> list[str]:
+    """Question numbers the user named, canonical and in order."""
+    ids = [m.group(1).lower() for m in RE_QID.finditer(query)]
+    ids += [m.group(1) for m in RE_QNUM.finditer(query)]
+    return list(dict.fromkeys(ids))
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    sd = float(values.std())
+    return (values - values.mean()) / (sd if sd > 1e-9 else 1.0)
+
+
+class Searcher:
+    """Holds an index and an encoder; one `search` call costs one query encoding plus vector arithmetic."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder, weights: Weights | None = None):
+        self.index = index
+        self.encoder = encoder
+        self.weights = weights or Weights()
+        self.dense_matrix = index.dense.reconstruct_n(0, index.dense.ntotal)
+        self.parties = np.array([p.party.lower() for p in index.passages])
+        self.pillars = np.array([p.pillar.lower() for p in index.passages])
+        self._replies = {r.meta.doc_id: r for r in index.replies}
+        self.pointer = np.array(
+            [opens_with_pointer(self._replies[p.doc_id].answers[p.answer_index]) for p in index.passages], dtype=bool
+        )
+
+    def scores(self, query: str, qvec: np.ndarray | None = None) -> Scores:
+        w = self.weights
+        q = self.encoder.encode([query])[0] if qvec is None else qvec
+        dense = self.dense_matrix @ q
+        question = self.index.questions @ q
+        tokens = bm25_tokens([query])[0]
+        lexical = np.asarray(self.index.bm25.get_scores(tokens), dtype="float32") if tokens else np.zeros_like(dense)
+        text_evidence = w.passage * _z(dense) + w.lexical * _z(lexical)
+        fused = np.where(self.pointer, w.pointer, 1.0) * text_evidence + w.question * _z(question)
+        return Scores(dense, question, lexical, fused, q)
+
+    def search(
+        self, query: str, k: int = 5, party: str | None = None, pillar: str | None = None
+    ) -> tuple[list[Hit], Scores]:
+        s = self.scores(query)
+        mask = np.ones(len(s.fused), dtype=bool)
+        if party:
+            mask &= self.parties == party.lower()
+        if pillar:
+            mask &= self.pillars == pillar.lower()
+        fused = np.where(mask, s.fused, -np.inf)
+        named = question_ids_in(query)
+        if named:
+            # a question number the user names comes first, in the questionnaire's order
+            boost = np.array([self._named_rank(p, named) for p in self.index.passages], dtype="float32")
+            fused = np.where(np.isfinite(fused) & (boost > 0), fused + 100.0 * boost, fused)
+        order = [int(i) for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i])][:k]
+        hits = [
+            Hit(passage=self.index.passages[i], score=float(fused[i]), rank=r, resolved_refs=self.refs_of(self.index.passages[i]))
+            for r, i in enumerate(order, start=1)
+        ]
+        return hits, s
+
+    @staticmethod
+    def _named_rank(p: Passage, named: list[str]) -> float:
+        for n, qid in enumerate(named):
+            for pid in p.question_ids:
+                if pid == qid:
+                    return 3.0 - n * 0.01 - p.part * 0.001
+                if pid.startswith(qid + "."):
+                    return 2.0 - n * 0.01 - p.part * 0.001
+        return 0.0
+
+    def refs_of(self, p: Passage) -> list[dict]:
+        reply = self._replies.get(p.doc_id)
+        if reply is None or not p.refs:
+            return []
+        return [
+            {"question_ids": list(reply.answers[j].question_ids), "text": reply.answers[j].text}
+            for j in resolve(reply.answers, p.answer_index)
+        ]

@@ -1,0 +1,263 @@
+"""The chat page's functions and its API endpoint, over a small real index (Portugal's reply)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from assistant import app as appmod
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+PORTUGAL = REPO / "corpus" / "T-ES(2017)ICT-PT_Portugal.txt"
+PENALTY = "What is the penalty for possessing child sexual abuse material?"
+OFF_TOPIC = "What is the boiling point of water at sea level?"
+PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))"
+CONTRACT_KEYS = {"id", "query", "abstained", "passages", "answer"}
+PASSAGE_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "pillar", "text", "citation",
+                "resolved_refs", "lines", "weak"}
+
+
+def shared_assistant(tmp_path_factory):
+    """One Portugal index per test session (test_browser.py reuses it: an up-to-date index is only loaded)."""
+    from assistant.cli import make_assistant
+
+    base = tmp_path_factory.getbasetemp() / "app-portugal"
+    corpus = base / "corpus"
+    if not corpus.is_dir():
+        corpus.mkdir(parents=True)
+        for f in (REPO / "corpus").glob("*.txt"):
+            shutil.copy(f, corpus / f.name)
+    return make_assistant(base / "index", corpus, "torch")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return shared_assistant(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def service(assistant):
+    return appmod.ChatService(assistant)
+
+
+@pytest.fixture(scope="module")
+def xss_assistant(tmp_path_factory):
+    """Portugal's reply cut to its Legislation part (quick to embed), with the 9.3 answer line replaced by a payload."""
+    from assistant.cli import make_assistant
+
+    lines = PORTUGAL.read_text(encoding="utf-8").splitlines()
+    target = next(i for i, line in enumerate(lines) if line.startswith("For the mere possession of pornographic"))
+    lines[target] = PAYLOAD
+    legislation = lines.index("Legislation")
+    question_10 = next(i for i, line in enumerate(lines) if line.startswith("Question 10."))
+    kept = lines[:legislation - 9] + lines[legislation:question_10]  # title block, then Legislation to Q9
+    assert PAYLOAD in kept
+    base = tmp_path_factory.mktemp("xss")
+    (base / "corpus").mkdir()
+    (base / "corpus" / PORTUGAL.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return make_assistant(base / "index", base / "corpus", "torch")
+
+
+# ----------------------------------------------------------------------------------------------- chat
+
+def test_penalty_answer_cites_9_3(service):
+    history, sources, markdown = service.chat(PENALTY, [], None, None, 5)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    reply = history[-1]["content"]
+    assert "9.3" in reply
+    assert "Portugal · Q9.3 · Criminalisation — What are the legal consequences" in reply
+    assert "**Answer**" in reply and "\\[1\\]" in reply  # numbered markers, escaped for Markdown
+    assert "one month to 2 years" in reply
+    # the sources panel: the passage in full, the quoted sentence highlighted, heading and pillar shown
+    assert "<mark>For the mere possession of pornographic material involving children, the penalties are one month " \
+           "to 2 years of prison" in sources
+    assert "Question 9. Criminalisation — 9.3 What are the legal consequences" in sources
+    assert "Legislation" in sources
+    assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in sources
+    # the Markdown export carries the answer and its citations
+    assert markdown.startswith(f"**Question:** {PENALTY}")
+    assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in markdown
+
+
+def test_abstains_plainly_and_lists_weak_passages(service):
+    history, sources, _ = service.chat(OFF_TOPIC, [], None, None, 3)
+    reply = history[-1]["content"]
+    assert "The replies do not appear to address this question." in reply
+    assert reply.count("*weak match*") == 3
+    assert "<mark>" not in sources
+    assert sources.count("weak match</span>") == 3
+
+
+def test_follow_up_questions_keep_the_chat_and_search_their_own_text(service):
+    history, _, _ = service.chat(PENALTY, [], None, None, 5)
+    history, sources, _ = service.chat("Which helplines can a child victim call?", history, None, None, 5)
+    assert [m["role"] for m in history] == ["user", "assistant"] * 2
+    assert "Q6.1" in history[-1]["content"]  # the helpline answer, not the penalty one
+    assert "Q9.3" not in history[-1]["content"]
+    assert "SOS Criança" in sources
+
+
+def test_filters_party_pillar_and_k(service):
+    assert service.parties == ["Portugal"]
+    assert service.pillars == ["Prevention", "Protection", "Legislation", "Prosecution"]
+    result = service.ask(PENALTY, k=2, party=appmod.ALL_PARTIES, pillar="Protection")
+    assert len(result["passages"]) == 2
+    assert {p["pillar"] for p in result["passages"]} == {"Protection"}
+    assert service.ask(PENALTY, k=3, party="Portugal", pillar=appmod.ALL_PILLARS)["passages"][0]["question_ids"] == ["9.3"]
+
+
+def test_resolved_references_are_expandable(service):
+    _, sources, _ = service.chat("What does the reply say under 9.9?", [], None, None, 3)
+    assert "Please see answer 9.3." in sources
+    assert "<details><summary>Referred answer Q9.3</summary>" in sources
+
+
+def test_errors_are_a_sentence_not_a_traceback(assistant):
+    class Broken:
+        searcher = assistant.searcher
+
+        def ask(self, *a, **kw):
+            from assistant.store import IndexCorrupt
+
+            raise IndexCorrupt("index/current/passages.json is unreadable")
+
+    service = appmod.ChatService(Broken())
+    history, sources, markdown = service.chat(PENALTY, [], None, None, 5)
+    reply = history[-1]["content"]
+    assert reply.startswith("Sorry, the question could not be answered")
+    assert "unreadable" in reply and "Traceback" not in reply
+    assert markdown == "" and sources == appmod.SOURCES_PLACEHOLDER
+
+    class Buggy(Broken):
+        def ask(self, *a, **kw):
+            raise KeyError("secret internals")
+
+    history, _, _ = appmod.ChatService(Buggy()).chat(PENALTY, [], None, None, 5)
+    assert "unexpected KeyError" in history[-1]["content"]
+    assert "secret internals" not in history[-1]["content"]
+
+
+def test_empty_question_changes_nothing(service):
+    history, sources, markdown = service.chat("   ", [{"role": "user", "content": "hi"}], None, None, 5)
+    assert history == [{"role": "user", "content": "hi"}] and markdown == ""
+
+
+# ----------------------------------------------------------------------------------------------- safety
+
+def test_crafted_reply_is_shown_inertly(xss_assistant):
+    service = appmod.ChatService(xss_assistant)
+    history, sources, _ = service.chat("What are the legal consequences under question 9.3?", [], None, None, 5)
+    cited = [p for p in service.ask("What are the legal consequences under question 9.3?")["passages"]
+             if "<script>" in p["text"]]
+    assert cited, "the crafted passage should be among those cited"
+    # sources panel: escaped, never raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in sources
+    assert "&lt;img src=x onerror=alert(2)&gt;" in sources
+    assert "[click](javascript:alert(3))" in sources  # shown as text inside an escaped text node
+    assert "<script" not in sources and "<img" not in sources and "<a " not in sources
+    # the chat (Markdown): no raw tag, no link syntax left
+    for message in history:
+        assert "<script" not in message["content"] and "<img" not in message["content"]
+        assert "](" not in message["content"]
+
+
+def test_markdown_and_html_neutralised_in_chat_text():
+    text = appmod.md_text(PAYLOAD + " **bold** `code` $x$ https://example.org")
+    assert "<" not in text and ">" not in text
+    assert "&lt;script&gt;" in text and "onerror=alert\\(2\\)" in text
+    assert "\\[click\\]\\(javascript\\:alert\\(3\\)\\)" in text
+    assert "\\*\\*bold\\*\\*" in text and "\\`code\\`" in text and "\\$x\\$" in text
+    assert "https\\://example.org" in text  # no autolink either
+    html_out = appmod.highlighted(PAYLOAD, ["<img src=x onerror=alert(2)>"])
+    assert html_out == ("&lt;script&gt;alert(1)&lt;/script&gt; <mark>&lt;img src=x onerror=alert(2)&gt;</mark> "
+                        "[click](javascript:alert(3))")
+
+
+def test_sources_escape_every_field():
+    evil = '"><script>x</script>'
+    result = {"query": "q", "abstained": False, "answer": [{"text": evil, "rank": 1}], "passages": [{
+        "rank": 1, "party": evil, "question_ids": [evil], "heading": evil, "pillar": evil, "text": "a " + evil,
+        "citation": evil, "resolved_refs": [{"question_ids": [evil], "text": evil}], "lines": [1, 2], "weak": True}]}
+    out = appmod.sources_html(result)
+    assert "<script" not in out and '">' not in out.replace('class="src-n">', "").replace(
+        'class="src-top">', "").replace('class="src-tag">', "").replace('class="src-heading">', "").replace(
+        'class="src-cite">', "").replace('class="src-text">', "").replace('class="src" id="src-1">', "").replace(
+        'class="src-tag src-weak">', "")
+    md = appmod.reply_markdown(result)
+    assert "<script" not in md
+
+
+def test_question_label():
+    p = {"heading": "Question 9. Criminalisation — 9.4.a possess child self-generated sexual content?"}
+    assert appmod.question_label(p) == "Criminalisation — possess child self-generated sexual content?"
+    p = {"heading": "Question 2. Civil society involvement — 2.1, 2.2 How do State authorities encourage…"}
+    assert appmod.question_label(p) == "Civil society involvement — How do State authorities encourage…"
+    assert appmod.question_label({"heading": "Question 4. Training"}) == "Training"
+
+
+# ----------------------------------------------------------------------------------------------- API
+
+def test_gradio_client_calls_the_ask_endpoint(assistant):
+    from gradio_client import Client
+
+    port = free_port()
+    demo = appmod.launch(assistant, host="127.0.0.1", port=port, block=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        result = client.predict(PENALTY, 5, appmod.ALL_PARTIES, api_name="/ask")
+        assert isinstance(result, dict)
+        assert CONTRACT_KEYS <= set(result) and set(result) <= CONTRACT_KEYS | {"message"}
+        assert result["query"] == PENALTY and result["abstained"] is False
+        assert len(result["passages"]) == 5
+        assert all(PASSAGE_KEYS == set(p) for p in result["passages"])
+        assert any(p["question_ids"] == ["9.3"] for p in result["passages"])
+        assert result["answer"] and all({"text", "question_ids", "citation", "party", "rank"} <= set(s)
+                                        for s in result["answer"])
+        # the page's own event handlers are not part of the public API
+        assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+
+        off = client.predict(OFF_TOPIC, 2, "Portugal", api_name="/ask")
+        assert off["abstained"] is True and "do not appear to address" in off["message"]
+        assert all(p["weak"] for p in off["passages"])
+
+        with pytest.raises(Exception, match="No reply from Party 'Atlantis'"):
+            client.predict(PENALTY, 5, "Atlantis", api_name="/ask")
+    finally:
+        demo.close()
+
+
+def test_load_check_against_running_server(assistant):
+    from assistant.loadcheck import format_load, run_load_check
+
+    port = free_port()
+    demo = appmod.launch(assistant, host="127.0.0.1", port=port, block=False)
+    try:
+        d = run_load_check(f"http://127.0.0.1:{port}/", [PENALTY, OFF_TOPIC, "Which helplines can a child victim call?"],
+                           total=6, concurrency=3)
+    finally:
+        demo.close()
+    assert d["count"] == 6 and d["errors"] == 0
+    assert 0 < d["p50_ms"] <= d["p95_ms"] <= d["max_ms"]
+    text = format_load(d)
+    assert "6/6 answered" in text and "p95" in text
+
+
+def test_stub_assistant_shape():
+    """ChatService needs only .ask and the index's parties and passages' pillars."""
+    index = SimpleNamespace(parties=["B", "A"], passages=[SimpleNamespace(pillar="Other"),
+                                                          SimpleNamespace(pillar="Protection")])
+    stub = SimpleNamespace(searcher=SimpleNamespace(index=index), ask=lambda *a, **k: {})
+    service = appmod.ChatService(stub)
+    assert service.parties == ["A", "B"] and service.pillars == ["Protection", "Other"]

@@ -1,0 +1,48 @@
+"""Passages fit the encoder whole, keep their ids and headings, and split only between sentences."""
+
+from __future__ import annotations
+
+from assistant.chunking import chunk_reply, embedding_text, split_sentences
+
+
+def test_every_passage_fits_the_model(portugal, encoder):
+    passages = chunk_reply(portugal.meta, portugal.answers, encoder.count_tokens)
+    assert len(passages) >= len(portugal.answers)
+    for p in passages:
+        # the model's own tokenizer, special tokens included
+        assert encoder.count_tokens(embedding_text(p)) <= 256, p.question_ids
+
+
+def test_long_answers_split_on_sentence_boundaries(portugal, encoder):
+    passages = chunk_reply(portugal.meta, portugal.answers, encoder.count_tokens, target_tokens=128)
+    split = [p for p in passages if p.parts > 1]
+    assert split, "the long answers to question 1 and 2 should be split"
+    for p in split:
+        assert p.question_ids and p.heading.startswith(f"Question {p.question_number}.")
+        whole = set(split_sentences(portugal.answers[p.answer_index].text))
+        mine = split_sentences(p.text)
+        # a part starts and ends where a sentence of the whole answer does, unless that sentence alone overflows
+        for edge in (mine[0], mine[-1]):
+            if edge not in whole:
+                container = next(w for w in whole if edge in w)
+                assert encoder.count_tokens(f"{p.heading}\n{container}") > 128, edge[:80]
+    # the parts of one answer put back together are the answer, nothing lost or repeated
+    for index, answer in enumerate(portugal.answers):
+        parts = [p.text for p in passages if p.answer_index == index]
+        assert " ".join(" ".join(parts).split()) == " ".join(answer.text.split())
+
+
+def test_heading_names_the_question(portugal, encoder):
+    passages = chunk_reply(portugal.meta, portugal.answers, encoder.count_tokens)
+    nine_three = next(p for p in passages if p.question_ids == ["9.3"])
+    assert nine_three.heading.startswith("Question 9. Criminalisation — 9.3 What are the legal consequences")
+    no = next(p for p in passages if p.question_ids == ["13.1.c"])
+    assert no.text == "No." and "in courts" in no.heading
+
+
+def test_sentence_splitter_keeps_legal_abbreviations():
+    text = "It is punished (Article 176, n. 1, d), Criminal Code). Furthermore, the law prohibits it."
+    assert split_sentences(text) == [
+        "It is punished (Article 176, n. 1, d), Criminal Code).",
+        "Furthermore, the law prohibits it.",
+    ]

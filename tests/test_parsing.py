@@ -1,0 +1,141 @@
+"""The parser on the real reply: every question found, every answer line kept once, ids and references right."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.parsing import canonical_id, parse_reply
+from assistant.readers import Document
+
+from conftest import PORTUGAL
+
+
+def by_id(reply, qid):
+    return [a for a in reply.answers if qid in a.question_ids]
+
+
+def test_header_metadata(portugal):
+    assert portugal.meta.party == "Portugal"
+    assert portugal.meta.doc_id == "T-ES(2017)ICT-PT"
+    assert portugal.meta.round == "2nd"
+
+
+def test_every_question_has_an_answer(portugal):
+    ids = {q for a in portugal.answers for q in a.question_ids}
+    for n in range(1, 17):
+        assert any(q == str(n) or q.startswith(f"{n}.") for q in ids), f"question {n} missing"
+    subs = ["1.1", "1.2", "1.3", "2.1", "2.2", "5.1", "5.2", "6.1", "6.2", "8.1.a", "8.1.b", "8.1.c", "8.2.a",
+            "8.2.b", "8.3.a", "8.3.b", "9.1.a", "9.1.b", "9.1.c", "9.2", "9.3", "9.4.a", "9.4.b", "9.4.c", "9.5",
+            "9.6", "9.7.a", "9.7.b", "9.7.c", "9.7.d", "9.7.e", "9.7.f", "9.8", "9.9", "9.10.a", "9.10.b", "9.10.c",
+            "9.10.d", "9.10.e", "9.10.f", "9.11", "9.12", "10.2", "11.a", "11.b", "13.1.a", "13.1.b", "13.1.c",
+            "13.2", "14.a", "14.b", "15.a", "15.b", "15.c", "16.1", "16.2"]
+    for qid in subs:
+        assert by_id(portugal, qid), f"no answer for {qid}"
+
+
+def test_answer_text_covered_exactly_once(portugal):
+    """Every source line after the title page is a header/question line or in exactly one answer."""
+    lines = PORTUGAL.read_text(encoding="utf-8").splitlines()
+    owner: dict[int, int] = {}
+    for n, a in enumerate(portugal.answers):
+        for text_line in a.text.split("\n\n"):
+            matches = [i for i in range(a.line_start, a.line_end + 1) if lines[i - 1].rstrip() == text_line]
+            assert matches, f"answer {a.question_ids} has a line not in its range: {text_line[:60]!r}"
+        for i in range(a.line_start, a.line_end + 1):
+            if lines[i - 1].strip():
+                assert i not in owner, f"line {i} in two answers"
+                owner[i] = n
+    question_like = re.compile(r"^(-\s*)?(Question \d+|\d+\.\d+\.?\s|[a-f]\.\s|→|- →|Prevention$|Protection$|"
+                               r"Legislation$|Prosecution$)")
+    first = min(a.line_start for a in portugal.answers)
+    for i, line in enumerate(lines, start=1):
+        if i < first or not line.strip() or i in owner:
+            continue
+        stripped = line.strip()
+        is_question_text = any(stripped in a.question_text for a in portugal.answers)
+        assert question_like.match(stripped) or is_question_text, f"line {i} dropped: {stripped[:80]!r}"
+    total_answer_lines = sum(1 for i in owner)
+    assert total_answer_lines > 250
+
+
+def test_sample_units(portugal):
+    assert by_id(portugal, "13.1.c")[0].text == "No."
+    assert by_id(portugal, "8.1.a")[0].text == "No."
+    consolidated = by_id(portugal, "2.1")[0]
+    assert consolidated.question_ids == ["2.1", "2.2"]
+    assert consolidated.text.startswith("Questions 2.1 and 2.2:")
+    assert by_id(portugal, "16.1")[0].question_ids == ["16.1", "16.2"]
+    follow_up = [a for a in portugal.answers if a.question_ids == ["1"]]
+    assert follow_up and follow_up[0].text.startswith("In the field of awareness raising")
+    assert follow_up[0].question_text.startswith("→ Please specify which entities")
+    penalties = by_id(portugal, "9.3")[0]
+    assert "one month to 2 years of prison" in penalties.text
+    assert penalties.pillar == "Legislation"
+    assert penalties.question_title == "Criminalisation"
+    assert by_id(portugal, "13.2")[0].text.startswith("NA.")
+    assert by_id(portugal, "13.2")[0].pillar == "Prosecution"
+
+
+def test_cross_references(portugal):
+    assert by_id(portugal, "9.10.c")[0].refs == ["9.10.b"]
+    assert by_id(portugal, "9.12")[0].refs == ["9.3"]
+    assert by_id(portugal, "9.5")[0].refs == ["9.2"]
+    assert by_id(portugal, "8.2.a")[0].refs == ["9.7", "9.10"]
+    assert by_id(portugal, "11.b")[0].refs == ["11.a", "9.4.a"]
+    assert by_id(portugal, "9.4.b")[0].refs == ["9.4.a"]  # "Please see answer a)."
+    assert by_id(portugal, "4")[0].refs == ["15"]  # "please see answer to question 15"
+    assert by_id(portugal, "1.1")[0].refs == ["1"]  # "Please see hereunder - consolidated answer"
+    assert by_id(portugal, "15.b")[0].refs == ["15"]  # "See below."
+    assert by_id(portugal, "9.3")[0].refs == []
+
+
+def test_resolution_follows_chains(portugal):
+    from assistant.references import resolve
+
+    answers = portugal.answers
+    start = answers.index(by_id(portugal, "9.10.c")[0])
+    reached = [answers[j].question_ids for j in resolve(answers, start)]
+    assert reached == [["9.10.a"], ["9.7.a"]]  # through the pointer 9.10.b, on to 9.7
+    nine_twelve = answers.index(by_id(portugal, "9.12")[0])
+    assert [answers[j].question_ids for j in resolve(answers, nine_twelve)] == [["9.3"]]
+
+
+def test_resolution_stops_cycles(tmp_path):
+    from assistant.references import resolve
+
+    text = ("Question 9. Criminalisation\n\n9.1. First?\n\nPlease see answer 9.2.\n\n"
+            "9.2. Second?\n\nPlease see answer 9.1.\n")
+    doc = Document(tmp_path / "T-ES(2017)ICT-XX_Nowhere.txt", ["Prevention", ""] + text.splitlines(), "0" * 64)
+    reply = parse_reply(doc)
+    assert [a.refs for a in reply.answers] == [["9.2"], ["9.1"]]
+    assert resolve(reply.answers, 0) == []  # two pointers pointing at each other: nothing of substance
+
+
+def test_other_layouts(tmp_path):
+    """'Q9', '(9.1)' numbering and a title-only header are read as the questionnaire's numbering."""
+    text = """REPLIES TO THE QUESTIONNAIRE
+
+Legislation
+
+Q9 Criminalisation
+
+(9.1) Does national law criminalise cases when adults:
+
+a. possess child self-generated sexually explicit images and/or videos?
+
+Yes, under Article 10 of the Penal Code.
+
+(9.2) Are there special circumstances?
+
+No.
+"""
+    doc = Document(tmp_path / "Some_Reply_Freedonia.txt", text.splitlines(), "0" * 64)
+    reply = parse_reply(doc)
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.2"]]
+    assert reply.answers[0].text == "Yes, under Article 10 of the Penal Code."
+    assert reply.meta.party == "Freedonia"
+
+
+def test_canonical_ids():
+    assert canonical_id("9.7.") == "9.7"
+    assert canonical_id("13.1.C") == "13.1.c"

@@ -32,27 +32,30 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def short_question(text: str, label: str = "", limit: int = 110) -> str:
-    """The line that asks the question (the one numbered like the label, else the last), cut at a word."""
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    number = label.split(",")[0].strip()
-    own = [ln for ln in lines if number and "." in number and ln.lstrip("-→ ").startswith(number + ".")]
-    first = own[0] if own and number.count(".") == 1 else (lines[-1] if lines else "")
-    first = re.sub(r"^(?:-\s*)?(?:→\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[a-f][.)]\s+)", "", first).strip()
-    if len(first) <= limit:
-        return first
-    cut = first[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+RE_HEADER_LINE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
+RE_ITEM_LINE = re.compile(r"^(?:-\s*)?\(?[a-f][.)]\s")
+
+
+def short_question(line: str, limit: int = 110) -> str:
+    """A question line without its number, cut at a word boundary."""
+    text = re.sub(r"^(?:-\s*)?\(?(?:\d{1,2}(?:\.\d{1,2})*\.?\)?\s+|[a-f][.)]\s+)", "", line.strip()).strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def make_heading(answer: Answer) -> str:
-    """'Question 9. Criminalisation — 9.3 What are the legal consequences…'."""
+    """'Question 9. Criminalisation — 9.3 What are the legal consequences…', items with their parent's question."""
     top = f"Question {answer.question_number}. {answer.question_title}".rstrip(". ")
+    lines = [ln.strip() for ln in answer.question_text.splitlines() if ln.strip()]
+    asking = [ln for ln in lines if not RE_HEADER_LINE.match(ln) and not RE_ITEM_LINE.match(ln)]
+    items = [ln for ln in lines if RE_ITEM_LINE.match(ln)]
     label = answer.label or ", ".join(answer.question_ids)
-    if answer.question_ids == [answer.question_number] and "." not in label:
-        ask = short_question(answer.question_text)
-        return f"{top} — {ask}" if ask and ask not in top else top
-    return f"{top} — {label} {short_question(answer.question_text, label)}".rstrip()
+    ask = short_question(asking[0], 90 if items else 110) if asking else ""
+    if items and re.search(r"\.[a-f]$", label):  # one lettered item answered on its own
+        ask = f"{ask} — {short_question(items[-1], 90)}" if ask else short_question(items[-1])
+    number = "" if label == answer.question_number else f"{label} "
+    return f"{top} — {number}{ask}".rstrip(" —") if ask or number else top
 
 
 def _pack(pieces: list[str], fits: Callable[[str], bool], sep: str) -> list[str]:

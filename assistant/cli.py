@@ -175,22 +175,55 @@ def _read_batch(path: Path) -> list[dict]:
 @backend_option
 def evaluate(questions: Path, misses: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
     """Recall@1, Recall@5, MRR@10 (overall and per kind) and abstention on a question set."""
-    from .evaluation import Report, RowResult, format_report, load_rows
+    from .evaluation import evaluate as run_eval
+    from .evaluation import format_report, load_rows
 
     try:
         rows = load_rows(questions)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     assistant = make_assistant(index_dir, corpus, backend)
-    report = Report()
-    for row in rows:
-        result = assistant.ask(row.query, k=10)
-        report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"]))
+    report = run_eval(lambda q, k: assistant.ask(q, k=k), rows)
     if misses:
         for r in report.misses(1):
             click.echo(f"miss {r.row.id}: {r.row.query} gold={r.row.gold} first hit at {r.first_hit} "
                        f"top={r.ranked_ids[:3]}")
     click.echo(format_report(report))
+
+
+DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
+
+
+@cli.command()
+@click.option("--questions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Question set for latency and eval [default: {DEV_QUESTIONS} if present].")
+@click.option("--backends", default="torch,onnx,onnx-int8", show_default=True,
+              help="Encoder back ends to compare, comma-separated.")
+@click.option("--ablations/--no-ablations", default=True, show_default=True,
+              help="Also print what each retrieval method adds.")
+@index_option
+@corpus_option
+def bench(questions: Path | None, backends: str, ablations: bool, index_dir: Path, corpus: Path | None) -> None:
+    """Print build speed, query latency against the encoder floor, peak memory, back ends and ablations."""
+    from .bench import fallback_rows, run_ablations, run_speed
+    from .evaluation import load_rows
+
+    names = [b.strip() for b in backends.split(",") if b.strip()]
+    unknown = [b for b in names if b not in ("torch", "onnx", "onnx-int8")]
+    if unknown:
+        raise click.UsageError(f"unknown back end(s): {', '.join(unknown)}")
+    corpus_dir = corpus or DEFAULT_CORPUS
+    questions = questions or (DEV_QUESTIONS if DEV_QUESTIONS.exists() else None)
+    if questions:
+        rows = load_rows(questions)
+    else:
+        ensure_index(index_dir, corpus, names[0])
+        rows = fallback_rows(index_dir)
+    click.echo(f"corpus {corpus_dir} ({len(list(corpus_dir.glob('*')))} files), {len(rows)} questions"
+               f"{' from ' + str(questions) if questions else ' (questionnaire headings)'}")
+    run_speed(corpus_dir, index_dir, rows, names, settings_from_env(names[0]), echo=click.echo)
+    if ablations and any(r.gold for r in rows):
+        run_ablations(corpus_dir, rows, settings_from_env(names[0]), echo=click.echo)
 
 
 @cli.command()

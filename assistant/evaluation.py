@@ -64,6 +64,15 @@ class Report:
         return [r for r in self.results if r.row.gold and (r.first_hit is None or r.first_hit > at)]
 
 
+def evaluate(ask, rows: list[Row], k: int = 10) -> Report:
+    """Run every row through `ask(query, k)` (the `ask` contract) and keep what scoring needs."""
+    report = Report()
+    for row in rows:
+        result = ask(row.query, k)
+        report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"]))
+    return report
+
+
 def is_hit(passage_ids: list[str], gold: list[str]) -> bool:
     """A passage hits when one of its ids equals a gold id or lies under it."""
     return any(id_under(pid, g) for pid in passage_ids for g in gold)

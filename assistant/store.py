@@ -61,9 +61,12 @@ class Settings:
     model: str = DEFAULT_MODEL
     backend: str = "torch"
     target_tokens: int = MAX_TOKENS
+    headings: bool = True  # embed each passage with its question heading (off only for ablations)
+    follow_refs: bool = True  # embed a pointer with the text it points to (off only for ablations)
 
     def key(self) -> str:
-        raw = json.dumps([self.model, self.target_tokens, FORMAT, __version__.split(".")[0]])
+        raw = json.dumps([self.model, self.target_tokens, self.headings, self.follow_refs, FORMAT,
+                          __version__.split(".")[0]])
         return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
@@ -173,12 +176,13 @@ def passage_sentences(passages: list[Passage]) -> list[tuple[int, str]]:
     return [(p.pid, s) for p in passages for s in split_sentences(p.text)]
 
 
-def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Passage vectors (heading + text [+ what a pointer points to]), question vectors, sentence vectors."""
     texts, questions = [], []
     for p in passages:
-        text = embedding_text(p)
-        extra = pointer_context(reply.answers, p.answer_index)
+        text = embedding_text(p) if settings.headings else p.text
+        extra = pointer_context(reply.answers, p.answer_index) if settings.follow_refs else ""
         if extra:
             text = _fit(encoder, f"{text}\n{extra}", MAX_TOKENS)
         texts.append(text)
@@ -187,8 +191,12 @@ def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder) -> tupl
     return encoder.encode(texts), encoder.encode(questions), encoder.encode(sentences)
 
 
-def lexical_text(reply: Reply, p: Passage) -> str:
-    return "\n".join([p.heading, p.question_text, p.text, pointer_context(reply.answers, p.answer_index)])
+def lexical_text(reply: Reply, p: Passage, settings: Settings) -> str:
+    parts = [p.heading, p.question_text] if settings.headings else []
+    parts.append(p.text)
+    if settings.follow_refs:
+        parts.append(pointer_context(reply.answers, p.answer_index))
+    return "\n".join(parts)
 
 
 def _cached_vectors(index_dir: Path, key: str) -> dict | None:
@@ -261,7 +269,7 @@ def build_index(
                 pv, qv, sv = cached["passages"], cached["questions"], cached["sentences"]
                 reused += 1
             else:
-                pv, qv, sv = embed_reply(reply, chunked, enc)
+                pv, qv, sv = embed_reply(reply, chunked, enc, settings)
                 embedded += 1
             np.savez(tmp / "vectors" / f"{key}.npz", passages=pv, questions=qv, sentences=sv)
             passages.extend(chunked)
@@ -269,7 +277,7 @@ def build_index(
             dense.append(pv)
             qvecs.append(qv)
             svecs.append(sv)
-            lexical.extend(lexical_text(reply, p) for p in chunked)
+            lexical.extend(lexical_text(reply, p, settings) for p in chunked)
             file_entries.append({
                 "name": reply.meta.source, "sha256": reply.meta.sha256, "party": reply.meta.party,
                 "doc_id": reply.meta.doc_id, "round": reply.meta.round, "answers": len(reply.answers),
@@ -292,7 +300,7 @@ def build_index(
             [{"meta": asdict(r.meta), "answers": [asdict(a) for a in r.answers]} for r in replies], ensure_ascii=False))
         manifest = {
             "format": FORMAT, "tool_version": __version__, "model": settings.model, "backend": settings.backend,
-            "dimension": dim, "settings_key": settings.key(), "target_tokens": settings.target_tokens,
+            "dimension": dim, "settings_key": settings.key(), "settings": asdict(settings),
             "corpus": str(corpus.resolve()), "files": file_entries, "passage_count": len(passages),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

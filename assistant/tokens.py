@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import bm25s
@@ -14,6 +15,16 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# legal references that lose their meaning when split: "Article 176-A", "Law 166/99", "Article 5/1/b"
+RE_LEGAL_REF = re.compile(r"\b\d+(?:[-/][0-9A-Za-z]+)+\b")
+
+
+def _with_joined_refs(text: str) -> str:
+    """Keep '176-A' findable as itself (176_a) besides its parts, so it does not match every 'Article 176'."""
+    return RE_LEGAL_REF.sub(lambda m: f"{m.group(0)} {re.sub(r'[-/]', '_', m.group(0))}", text)
+
+
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
     """Lower-cased, English stop words out, Snowball-stemmed; accents kept so Portuguese names still match."""
-    return bm25s.tokenize(texts, stemmer=_stemmer(), stopwords="en", return_ids=False, show_progress=False)
+    return bm25s.tokenize([_with_joined_refs(t) for t in texts], stemmer=_stemmer(), stopwords="en",
+                          return_ids=False, show_progress=False)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .model import Hit, Passage
 from .search import Scores, Searcher, question_ids_in
+from .store import current_path, load_index
+
+_reload_lock = threading.Lock()
 
 # Calibrated on the dev set's score distribution (not its wording): the best passage's cosine to an
 # out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
@@ -17,17 +22,30 @@ ANSWER_SENTENCES = 3
 
 @dataclass
 class Assistant:
-    """The one object front ends hold: a searcher over a loaded index."""
+    """The one object front ends hold: a searcher over a loaded index, swapped when a newer build goes live."""
 
     searcher: Searcher
+    index_dir: Path | None = None
+
+    def current(self) -> Searcher:
+        """The searcher over the live build: a rebuild repoints index/current, the next question sees it."""
+        if self.index_dir is not None:
+            live = current_path(self.index_dir)
+            searcher = self.searcher
+            if live is not None and live != searcher.index.path:
+                with _reload_lock:
+                    if self.searcher.index.path != live:
+                        self.searcher = Searcher(load_index(self.index_dir), searcher.encoder, searcher.weights)
+        return self.searcher
 
     def ask(self, query: str, k: int = 5, party: str | None = None, pillar: str | None = None,
             qid: str | None = None) -> dict:
+        searcher = self.current()
         query = (query or "").strip()
         if not query:
             return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [],
                     "message": "Ask a question about the replies."}
-        hits, scores = self.searcher.search(query, k=k, party=party, pillar=pillar)
+        hits, scores = searcher.search(query, k=k, party=party, pillar=pillar)
         abstained = should_abstain(query, hits, scores)
         for h in hits:
             h.weak = abstained
@@ -36,7 +54,7 @@ class Assistant:
             "query": query,
             "abstained": abstained,
             "passages": [passage_json(h) for h in hits],
-            "answer": [] if abstained else extract_answer(self.searcher, scores, hits),
+            "answer": [] if abstained else extract_answer(searcher, scores, hits),
         }
         if abstained:
             result["message"] = ("The replies do not appear to address this question. "

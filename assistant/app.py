@@ -52,6 +52,8 @@ CSS = """
 .src details summary { cursor: pointer; color: var(--color-accent); }
 .src details div { white-space: pre-wrap; padding: 4px 0 0 12px; border-left: 3px solid var(--border-color-primary); }
 .src-empty { color: var(--body-text-color-subdued); padding: 8px; }
+.src-note { background: #fff3cd; color: #664d03; border: 1px solid #ffe69c; border-radius: 8px; padding: 8px 12px;
+            margin: 0 0 12px 0; font-weight: 600; }
 """
 
 SOURCES_PLACEHOLDER = ('<div class="src-empty">Ask a question: the passages cited in the answer appear here in full, '
@@ -59,7 +61,7 @@ SOURCES_PLACEHOLDER = ('<div class="src-empty">Ask a question: the passages cite
 
 # Markdown specials that could make a link, an image, emphasis, code, a table or maths out of quoted text.
 # HTML specials (< > &) are handled by html.escape afterwards, so entities are never backslash-escaped.
-_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~$^=:-])")
+_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~$:-])")
 _QID_LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*(?:\.[a-z])?\.?(?:\s*,\s*\d{1,2}(?:\.\d{1,2})*(?:\.[a-z])?\.?)*\s+")
 
 
@@ -164,7 +166,7 @@ def sources_html(result: dict) -> str:
         by_rank.setdefault(s.get("rank"), []).append(str(s.get("text", "")))
     cards = []
     if result.get("abstained"):
-        cards.append(f'<div class="src-empty">{esc(NOT_ADDRESSED)} Nearest passages, shown as weak matches:</div>')
+        cards.append(f'<div class="src-note">{esc(NOT_ADDRESSED)} The nearest passages are shown as weak matches.</div>')
     for p in passages:
         weak = '<span class="src-tag src-weak">weak match</span>' if p.get("weak") else ""
         lines = p.get("lines") or []
@@ -264,7 +266,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Passages", elem_id="k-slider")
                 chatbot = gr.Chatbot(
                     label="Answers", elem_id="chat", height=520, render_markdown=True, sanitize_html=True,
-                    latex_delimiters=[], allow_tags=False, feedback_options=None,
+                    latex_delimiters=[], allow_tags=False, feedback_options=None, buttons=[],
                     placeholder="Ask a question below, or pick an example. Each question is searched on its own.",
                 )
                 with gr.Row():

@@ -79,7 +79,7 @@ def make_assistant(index_dir: Path, corpus: Path | None, backend: str):
 
     index = ensure_index(index_dir, corpus, backend)
     encoder = load_encoder(index.manifest.get("model", DEFAULT_MODEL), backend)
-    return Assistant(Searcher(index, encoder))
+    return Assistant(Searcher(index, encoder), index_dir=index_dir)
 
 
 class FriendlyGroup(click.Group):

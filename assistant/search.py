@@ -58,7 +58,6 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.weights = weights or Weights()
-        self.dense_matrix = index.dense.reconstruct_n(0, index.dense.ntotal)
         self.parties = np.array([p.party.lower() for p in index.passages])
         self.pillars = np.array([p.pillar.lower() for p in index.passages])
         self._replies = {r.meta.doc_id: r for r in index.replies}
@@ -69,7 +68,7 @@ class Searcher:
     def scores(self, query: str, qvec: np.ndarray | None = None) -> Scores:
         w = self.weights
         q = self.encoder.encode([query])[0] if qvec is None else qvec
-        dense = self.dense_matrix @ q
+        dense = self.index.dense.scores(q)
         question = self.index.questions @ q
         tokens = bm25_tokens([query])[0]
         lexical = np.asarray(self.index.bm25.get_scores(tokens), dtype="float32") if tokens else np.zeros_like(dense)

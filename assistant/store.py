@@ -33,6 +33,7 @@ from .parsing import parse_reply
 from .readers import ReadError, read_document
 from .references import opens_with_pointer, resolve
 from .tokens import bm25_tokens
+from .vectors import FaissFlatIndex, VectorIndex
 
 FORMAT = 1
 CORPUS_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
@@ -85,6 +86,23 @@ class BuildReport:
             f"Indexed {self.passages} passages from {self.files} replies "
             f"({self.embedded} embedded, {self.reused} unchanged) in {self.seconds:.1f}s -> {self.path}"
         )
+
+
+OVERRIDES_FILE = "metadata.json"  # in the corpus folder: {"file name": {"party": …, "doc_id": …, "round": …}}
+
+
+def read_overrides(corpus: Path) -> dict[str, dict]:
+    """The user's corrections to what a reply's title page says; a broken file is an error, not ignored."""
+    path = Path(corpus) / OVERRIDES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{OVERRIDES_FILE}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise CorpusError(f"{OVERRIDES_FILE}: expected an object mapping file names to metadata")
+    return data
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -225,10 +243,6 @@ def build_index(
 
     Any bad file stops the build before the swap, so the index already serving stays as it was.
     """
-    import faiss
-
-    from .readers import sha256_of
-
     t0 = time.perf_counter()
     settings = settings or Settings()
     corpus, index_dir = Path(corpus), Path(index_dir)
@@ -236,10 +250,11 @@ def build_index(
     if not files:
         raise CorpusError(f"no reply files (.txt, .md, .docx, .pdf) in {corpus}")
 
+    overrides = {**read_overrides(corpus), **(overrides or {})}
     replies: list[Reply] = []
     for path in files:
         try:
-            replies.append(parse_corpus_file(path, (overrides or {}).get(path.name)))
+            replies.append(parse_corpus_file(path, overrides.get(path.name)))
         except ReadError as exc:
             raise CorpusError(str(exc)) from exc
     _check_unique(replies)
@@ -288,9 +303,7 @@ def build_index(
 
         matrix = np.vstack(dense).astype("float32")
         dim = int(matrix.shape[1])
-        flat = faiss.IndexFlatIP(dim)
-        flat.add(matrix)
-        faiss.write_index(flat, str(tmp / "dense.faiss"))
+        FaissFlatIndex.from_vectors(matrix).save(tmp)
         np.save(tmp / "questions.npy", np.vstack(qvecs).astype("float32"))
         np.save(tmp / "sentences.npy", np.vstack(svecs).astype("float32"))
         (tmp / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False))
@@ -380,7 +393,7 @@ class LoadedIndex:
     manifest: dict
     passages: list[Passage]
     replies: list[Reply]
-    dense: object  # faiss.Index
+    dense: VectorIndex
     questions: np.ndarray
     bm25: object  # bm25s.BM25
     sentences: list[tuple[int, str]]  # (pid, sentence)
@@ -396,7 +409,6 @@ class LoadedIndex:
 
 def load_index(index_dir: Path) -> LoadedIndex:
     import bm25s
-    import faiss
 
     index_dir = Path(index_dir)
     path = current_path(index_dir)
@@ -411,7 +423,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
             Reply(ReplyMeta(**r["meta"]), [Answer(**a) for a in r["answers"]])
             for r in json.loads((path / "replies.json").read_text())
         ]
-        dense = faiss.read_index(str(path / "dense.faiss"))
+        dense = FaissFlatIndex.load(path)
         questions = np.load(path / "questions.npy")
         bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         sentences = [(int(pid), text) for pid, text in json.loads((path / "sentences.json").read_text())]
@@ -420,6 +432,6 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise
     except Exception as exc:
         raise IndexCorrupt(f"index in {path} is unreadable ({type(exc).__name__}: {exc}); rebuild it with `assistant build`") from exc
-    if dense.ntotal != len(passages) or len(questions) != len(passages):
-        raise IndexCorrupt(f"index in {path} is inconsistent ({dense.ntotal} vectors, {len(passages)} passages); rebuild it")
+    if len(dense) != len(passages) or len(questions) != len(passages):
+        raise IndexCorrupt(f"index in {path} is inconsistent ({len(dense)} vectors, {len(passages)} passages); rebuild it")
     return LoadedIndex(path, manifest, passages, replies, dense, questions, bm25, sentences, sentence_vectors)

@@ -25,8 +25,8 @@ def test_manifest_records_what_built_it(built):
 
 def test_index_loads_consistently(built):
     index = load_index(built / "index")
-    assert index.dense.ntotal == len(index.passages) == len(index.questions)
-    norms = np.linalg.norm(index.dense.reconstruct_n(0, index.dense.ntotal), axis=1)
+    assert len(index.dense) == len(index.passages) == len(index.questions)
+    norms = np.linalg.norm(index.dense.matrix(), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-3)  # inner product over normalised vectors is cosine
     assert index.parties == ["Portugal"]
 

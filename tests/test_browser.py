@@ -1,0 +1,169 @@
+"""End to end in Debian's headless Chromium: ask on the served page, read the cited answer from the page."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from assistant import app as appmod
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[1]
+OUTPUT = REPO / "test-output"
+PENALTY = "What is the penalty for possessing child sexual abuse material?"
+OFF_TOPIC = "What is the boiling point of water at sea level?"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-quic", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
+                                                     "(apt-get install -y chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shared_assistant(tmp_path_factory):
+    """The same session index as test_app.py uses: built once, loaded by whichever module comes second."""
+    from assistant.cli import make_assistant
+
+    base = tmp_path_factory.getbasetemp() / "app-portugal"
+    corpus = base / "corpus"
+    if not corpus.is_dir():
+        corpus.mkdir(parents=True)
+        for f in (REPO / "corpus").glob("*.txt"):
+            shutil.copy(f, corpus / f.name)
+    return make_assistant(base / "index", corpus, "torch")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    demo = appmod.launch(shared_assistant(tmp_path_factory), host="127.0.0.1", port=free_port(), block=False)
+    yield demo.local_url
+    demo.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_penalty_question_cited_and_highlighted(page, page_url):
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(page_url, wait_until="networkidle")
+    # first load: the example questions and the filters are there
+    body = page.locator("body")
+    sync_api.expect(body).to_contain_text("Which helplines can a child victim call?")
+    sync_api.expect(page.locator("#party-filter")).to_contain_text("Party")
+
+    ask(page, PENALTY)
+    mark = page.locator("#sources-panel mark", has_text="one month to 2 years")
+    mark.first.wait_for(timeout=30_000)
+    chat = page.locator("#chat")
+    sync_api.expect(chat).to_contain_text("Portugal · Q9.3 · Criminalisation", timeout=10_000)
+    sync_api.expect(chat).to_contain_text("one month to 2 years")
+    text = body.inner_text()
+    assert "9.3" in text
+    assert "[1] Portugal · Q9.3" in chat.inner_text()  # the Markdown escapes are not visible
+    assert "\\[" not in chat.inner_text() and "\\(" not in chat.inner_text()
+    page.screenshot(path=str(OUTPUT / "browser-answer.png"), full_page=True)
+
+    # the Markdown export of the answer, with its citations, behind the accordion
+    page.get_by_text("Copy or export the last answer").click()
+    sync_api.expect(page.locator("#export")).to_contain_text("Portugal, reply to the 2nd round questionnaire, Q9.3")
+
+    # a follow-up in the same chat is searched on its own text
+    ask(page, "Which helplines can a child victim call?")
+    sync_api.expect(page.locator("#sources-panel")).to_contain_text("SOS Criança", timeout=30_000)
+    sync_api.expect(chat).to_contain_text("Q6.1")
+    assert chat.inner_text().count("Sources") == 2  # both answers stay in the chat
+
+
+def test_abstention_shown_plainly(page, page_url):
+    OUTPUT.mkdir(exist_ok=True)
+    page.goto(page_url, wait_until="networkidle")
+    ask(page, OFF_TOPIC)
+    chat = page.locator("#chat")
+    sync_api.expect(chat).to_contain_text("do not appear to address this question", timeout=30_000)
+    sync_api.expect(chat).to_contain_text("weak match")
+    sync_api.expect(page.locator("#sources-panel")).to_contain_text("weak match")
+    assert page.locator("#sources-panel mark").count() == 0
+    page.screenshot(path=str(OUTPUT / "browser-abstain.png"), full_page=True)
+
+
+class CraftedAssistant:
+    """Returns a reply whose text is an attack: the page must show it as text."""
+
+    PAYLOAD = ('<script>window.__xss=1</script> <img src=x onerror="window.__xss=2"> '
+               '[click](javascript:window.__xss=3) <b onmouseover=alert(4)>bold</b> **stars**')
+
+    def __init__(self):
+        index = SimpleNamespace(parties=["Portugal"], passages=[SimpleNamespace(pillar="Legislation")])
+        self.searcher = SimpleNamespace(index=index)
+
+    def ask(self, query, k=5, party=None, pillar=None, qid=None):
+        p = self.PAYLOAD
+        return {"id": qid, "query": query, "abstained": False,
+                "answer": [{"text": p, "question_ids": ["9.3"], "citation": "c", "party": "Portugal", "rank": 1}],
+                "passages": [{"rank": 1, "score": 1.0, "doc_id": "d", "party": "Portugal", "question_ids": ["9.3"],
+                              "heading": "Question 9. Criminalisation — 9.3 " + p, "pillar": "Legislation",
+                              "text": "Before. " + p + " After.", "citation": p,
+                              "resolved_refs": [{"question_ids": ["9.2"], "text": p}], "lines": [1, 2],
+                              "weak": False}]}
+
+
+def test_crafted_reply_is_inert_in_the_browser(browser):
+    demo = appmod.launch(CraftedAssistant(), host="127.0.0.1", port=free_port(), block=False)
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    dialogs: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(demo.local_url, wait_until="networkidle")
+        ask(page, "anything")
+        panel = page.locator("#sources-panel")
+        sync_api.expect(panel).to_contain_text("<script>window.__xss=1</script>", timeout=20_000)
+        chat = page.locator("#chat")
+        sync_api.expect(chat).to_contain_text('<img src=x onerror="window.__xss=2">')
+        sync_api.expect(chat).to_contain_text("[click](javascript:window.__xss=3)")
+        sync_api.expect(chat).to_contain_text("**stars**")
+        page.locator("#sources-panel details summary").first.click()  # references expand
+        page.mouse.move(300, 300)
+        page.wait_for_timeout(300)
+        for area in ("#chat", "#sources-panel"):
+            assert page.locator(f"{area} script, {area} img[onerror], {area} [onmouseover]").count() == 0
+            assert page.locator(f'{area} a[href^="javascript"]').count() == 0
+        assert page.evaluate("window.__xss") is None
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "browser-xss.png"), full_page=True)
+        assert dialogs == []
+    finally:
+        context.close()
+        demo.close()

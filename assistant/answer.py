@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from .model import Hit, Passage
-from .search import Scores, Searcher, question_ids_in
+from .compare import group_by_party
+from .search import Scores, Searcher, parties_named, question_ids_in
 from .store import current_path, load_index
 
 _reload_lock = threading.Lock()
@@ -18,6 +20,7 @@ _reload_lock = threading.Lock()
 # out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
 ABSTAIN_BELOW = 0.32
 ANSWER_SENTENCES = 3
+PER_PARTY = 2  # passages shown for each Party when answers are grouped by Party
 
 
 @dataclass
@@ -45,7 +48,12 @@ class Assistant:
         if not query:
             return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [],
                     "message": "Ask a question about the replies."}
-        hits, scores = searcher.search(query, k=k, party=party, pillar=pillar)
+        parties = searcher.index.parties
+        named = [] if party else parties_named(query, parties)
+        grouped = len(parties) > 1 and not party and not named
+        hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar,
+                                       per_party=PER_PARTY if grouped else 0)
+        pool, hits = hits, hits[:k]
         abstained = should_abstain(query, hits, scores)
         for h in hits:
             h.weak = abstained
@@ -56,6 +64,15 @@ class Assistant:
             "passages": [passage_json(h) for h in hits],
             "answer": [] if abstained else extract_answer(searcher, scores, hits),
         }
+        if grouped:
+            # a question about no Party in particular: what each Party said, best Party first
+            for h in pool:
+                h.weak = abstained
+            result["groups"] = [
+                {"party": g["party"], "doc_id": g["doc_id"], "best_score": round(g["best_score"], 4),
+                 "passages": [passage_json(pool[r - 1]) for r in g["ranks"]]}
+                for g in group_by_party(pool, PER_PARTY)
+            ]
         if abstained:
             result["message"] = ("The replies do not appear to address this question. "
                                  "The nearest passages are listed as weak matches.")
@@ -103,15 +120,14 @@ def extract_answer(searcher: Searcher, scores: Scores, hits: list[Hit], top: int
     """The sentences of the best passages closest to the question, quoted as they stand, each cited."""
     index = searcher.index
     wanted = {h.passage.pid: n for n, h in enumerate(hits[:top])}
-    rows = [i for i, (pid, _) in enumerate(index.sentences) if pid in wanted]
+    rows = [row for pid in wanted for row in searcher.sentence_rows.get(pid, [])]
     if not rows:
         return []
     sims = index.sentence_vectors[rows] @ scores.query_vector
     # the best passage's sentences are favoured a little: the ranking already weighed their context
     sims = sims - np.array([0.03 * wanted[index.sentences[i][0]] for i in rows])
     best = float(sims.max())
-    chosen = [rows[j] for j in np.argsort(-sims)[:ANSWER_SENTENCES] if sims[j] >= best - 0.12]
-    chosen.sort(key=lambda i: (wanted[index.sentences[i][0]], i))
+    chosen = [rows[j] for j in np.argsort(-sims)[:ANSWER_SENTENCES] if sims[j] >= best - 0.12]  # best first
     out = []
     for i in chosen:
         pid, sentence = index.sentences[i]
@@ -121,16 +137,22 @@ def extract_answer(searcher: Searcher, scores: Scores, hits: list[Hit], top: int
     return out
 
 
+RE_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")  # enough to stop links, HTML, code and emphasis
+
+
+def md_escape(text: str) -> str:
+    """Reply text pasted into Markdown stays text: no links, images, HTML or emphasis can come alive."""
+    return RE_MD_SPECIAL.sub(r"\\\1", text)
+
+
 def to_markdown(result: dict) -> str:
     """A reply for a report: the quoted answer with numbered citations, then the sources."""
-    lines = [f"**Question:** {result['query']}", ""]
+    lines = [f"**Question:** {md_escape(result['query'])}", ""]
     if result.get("abstained"):
         lines += [f"_{result.get('message', 'The replies do not appear to address this question.')}_", ""]
     for s in result.get("answer", []):
-        lines.append(f"> {s['text']} [{s['rank']}]")
-    if result.get("answer"):
-        lines.append("")
+        lines += [f"> {md_escape(s['text'])} \\[{s['rank']}\\]", ""]
     for p in result.get("passages", []):
         weak = " (weak match)" if p.get("weak") else ""
-        lines.append(f"[{p['rank']}] {p['citation']} — {p['heading']}{weak}")
+        lines.append(f"\\[{p['rank']}\\] {md_escape(p['citation'])} — {md_escape(p['heading'])}{weak}  ")
     return "\n".join(lines)

@@ -201,12 +201,16 @@ DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
               help="Encoder back ends to compare, comma-separated.")
 @click.option("--ablations/--no-ablations", default=True, show_default=True,
               help="Also print what each retrieval method adds.")
+@click.option("--replies", type=click.IntRange(2, 500), default=None,
+              help="Instead: scale figures on a synthetic round of N replies derived from the first corpus file.")
 @index_option
 @corpus_option
-def bench(questions: Path | None, backends: str, ablations: bool, index_dir: Path, corpus: Path | None) -> None:
+def bench(questions: Path | None, backends: str, ablations: bool, replies: int | None, index_dir: Path,
+          corpus: Path | None) -> None:
     """Print build speed, query latency against the encoder floor, peak memory, back ends and ablations."""
-    from .bench import fallback_rows, run_ablations, run_speed
+    from .bench import fallback_rows, run_ablations, run_scale, run_speed
     from .evaluation import load_rows
+    from .store import corpus_files
 
     names = [b.strip() for b in backends.split(",") if b.strip()]
     unknown = [b for b in names if b not in ("torch", "onnx", "onnx-int8")]
@@ -221,6 +225,9 @@ def bench(questions: Path | None, backends: str, ablations: bool, index_dir: Pat
         rows = fallback_rows(index_dir)
     click.echo(f"corpus {corpus_dir} ({len(list(corpus_dir.glob('*')))} files), {len(rows)} questions"
                f"{' from ' + str(questions) if questions else ' (questionnaire headings)'}")
+    if replies:
+        run_scale(corpus_files(corpus_dir)[0], replies, rows, settings_from_env(names[0]), echo=click.echo)
+        return
     run_speed(corpus_dir, index_dir, rows, names, settings_from_env(names[0]), echo=click.echo)
     if ablations and any(r.gold for r in rows):
         run_ablations(corpus_dir, rows, settings_from_env(names[0]), echo=click.echo)
@@ -244,6 +251,61 @@ def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path 
         raise click.UsageError("--auth takes USER:PASSWORD")
     assistant = make_assistant(index_dir, corpus, backend)
     serve_app(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
+
+
+@cli.command()
+@click.argument("question_id")
+@click.option("--party", "parties", multiple=True, help="Only these Parties (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON result.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv"]), default="text", show_default=True)
+@index_option
+@corpus_option
+def compare(question_id: str, parties: tuple[str, ...], as_json: bool, fmt: str, index_dir: Path,
+            corpus: Path | None) -> None:
+    """Every Party's answer to QUESTION_ID (e.g. 9.3), pointers resolved, Parties with no answer listed."""
+    from .compare import Comparer, UnknownQuestion, compare_csv, compare_markdown
+
+    index = ensure_index(index_dir, corpus, "torch")
+    try:
+        result = Comparer(index).compare(question_id, list(parties) or None)
+    except UnknownQuestion as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(compare_markdown(result))
+    elif fmt == "csv":
+        click.echo(compare_csv(result), nl=False)
+    else:
+        click.echo(f"Q{result['question_id']}: {result['question'].splitlines()[0] if result['question'] else ''}\n")
+        for row in result["parties"]:
+            click.echo(f"== {row['party']} ({row['status']}) {row['citation']}")
+            if row["text"]:
+                click.echo(row["text"])
+            for ref in row["resolved_refs"]:
+                click.echo(f"   -> Q{', '.join(ref['question_ids'])}: {ref['text'][:300]}")
+            click.echo("")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON matrix.")
+@index_option
+@corpus_option
+def coverage(as_json: bool, index_dir: Path, corpus: Path | None) -> None:
+    """Parties x questions: answered (+), answered only by pointing elsewhere (>), blank (.)."""
+    from .compare import ANSWERED, POINTER, Comparer
+
+    result = Comparer(ensure_index(index_dir, corpus, "torch")).coverage()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    marks = {ANSWERED: "+", POINTER: ">"}
+    width = max(len(p["party"]) for p in result["parties"])
+    for row in result["parties"]:
+        cells = "".join(marks.get(row["cells"][q], ".") for q in result["questions"])
+        click.echo(f"{row['party']:<{width}}  {cells}")
+    click.echo(f"columns: {' '.join(result['questions'])}")
+    click.echo("+ answered   > answered only by pointing to another answer   . blank")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -46,6 +46,12 @@ def question_ids_in(query: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def parties_named(query: str, parties: list[str]) -> list[str]:
+    """Indexed Parties the question names ("What penalty does Portugal set…"): the search keeps to them."""
+    low = query.lower()
+    return [p for p in parties if re.search(rf"(?<!\w){re.escape(p.lower())}(?!\w)", low)]
+
+
 def _z(values: np.ndarray) -> np.ndarray:
     sd = float(values.std())
     return (values - values.mean()) / (sd if sd > 1e-9 else 1.0)
@@ -61,6 +67,9 @@ class Searcher:
         self.parties = np.array([p.party.lower() for p in index.passages])
         self.pillars = np.array([p.pillar.lower() for p in index.passages])
         self._replies = {r.meta.doc_id: r for r in index.replies}
+        self.sentence_rows: dict[int, list[int]] = {}
+        for row, (pid, _) in enumerate(index.sentences):
+            self.sentence_rows.setdefault(pid, []).append(row)
         self.pointer = np.array(
             [opens_with_pointer(self._replies[p.doc_id].answers[p.answer_index]) for p in index.passages], dtype=bool
         )
@@ -77,12 +86,15 @@ class Searcher:
         return Scores(dense, question, lexical, fused, q)
 
     def search(
-        self, query: str, k: int = 5, party: str | None = None, pillar: str | None = None
+        self, query: str, k: int = 5, party: str | list[str] | None = None, pillar: str | None = None,
+        per_party: int = 0,
     ) -> tuple[list[Hit], Scores]:
+        """The k best passages; with per_party, also each Party's best passages (ranked after the k)."""
         s = self.scores(query)
         mask = np.ones(len(s.fused), dtype=bool)
         if party:
-            mask &= self.parties == party.lower()
+            wanted = [party] if isinstance(party, str) else party
+            mask &= np.isin(self.parties, [p.lower() for p in wanted])
         if pillar:
             mask &= self.pillars == pillar.lower()
         fused = np.where(mask, s.fused, -np.inf)
@@ -91,7 +103,21 @@ class Searcher:
             # a question number the user names comes first, in the questionnaire's order
             boost = np.array([self._named_rank(p, named) for p in self.index.passages], dtype="float32")
             fused = np.where(np.isfinite(fused) & (boost > 0), fused + 100.0 * boost, fused)
-        order = [int(i) for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i])][:k]
+        ranked = np.argsort(-fused, kind="stable")
+        order = [int(i) for i in ranked[:k] if np.isfinite(fused[i])]
+        if per_party:
+            taken: dict[str, int] = {}
+            chosen = set(order)
+            for i in order:
+                taken[self.parties[i]] = taken.get(self.parties[i], 0) + 1
+            for i in ranked:
+                i = int(i)
+                if not np.isfinite(fused[i]):
+                    break
+                if i not in chosen and taken.get(self.parties[i], 0) < per_party:
+                    taken[self.parties[i]] = taken.get(self.parties[i], 0) + 1
+                    order.append(i)
+                    chosen.add(i)
         hits = [
             Hit(passage=self.index.passages[i], score=float(fused[i]), rank=r, resolved_refs=self.refs_of(self.index.passages[i]))
             for r, i in enumerate(order, start=1)

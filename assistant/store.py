@@ -329,11 +329,17 @@ def build_index(
 
 
 def _check_unique(replies: list[Reply]) -> None:
+    """Two copies of one file, or two files claiming one document code, would make citations ambiguous."""
     seen: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for r in replies:
         if r.meta.sha256 in seen:
             raise CorpusError(f"{r.meta.source} is the same file as {seen[r.meta.sha256]}; remove one of them")
         seen[r.meta.sha256] = r.meta.source
+        if r.meta.doc_id in codes:
+            raise CorpusError(f"{r.meta.source} and {codes[r.meta.doc_id]} both have document code {r.meta.doc_id}; "
+                              f"remove one, or set a distinct doc_id for one in {OVERRIDES_FILE}")
+        codes[r.meta.doc_id] = r.meta.source
 
 
 def _write_bm25(texts: list[str], path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,8 @@ class Assistant:
 
     searcher: Searcher
     index_dir: Path | None = None
+    # held while a question is answered and while a background build borrows the encoder, one batch at a time
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def current(self) -> Searcher:
         """The searcher over the live build: a rebuild repoints index/current, the next question sees it."""
@@ -92,10 +94,14 @@ def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
 
 
 def citation(p: Passage) -> str:
+    """'Portugal, reply to the 2nd round questionnaire, Q9.3', with '(in French)' and ', p. 4' where they apply."""
+    from .parsing import LANGUAGES
+
     ids = ", ".join(p.question_ids)
     rnd = f"reply to the {p.round} round questionnaire" if p.round else "reply to the questionnaire"
+    lang = f" (in {LANGUAGES.get(p.language, p.language)})" if p.language and p.language != "en" else ""
     page = f", p. {p.page}" if p.page else ""
-    return f"{p.party}, {rnd}, Q{ids}{page}"
+    return f"{p.party}, {rnd}{lang}, Q{ids}{page}"
 
 
 def passage_json(h: Hit) -> dict:
@@ -155,4 +161,9 @@ def to_markdown(result: dict) -> str:
     for p in result.get("passages", []):
         weak = " (weak match)" if p.get("weak") else ""
         lines.append(f"\\[{p['rank']}\\] {md_escape(p['citation'])} — {md_escape(p['heading'])}{weak}  ")
+    if result.get("groups"):
+        lines += ["", "**By Party**, best first:", ""]
+        for g in result["groups"]:
+            cites = "; ".join(f"\\[{p['rank']}\\] Q{', '.join(p['question_ids'])}" for p in g["passages"])
+            lines.append(f"- {md_escape(g['party'])}: {cites}")
     return "\n".join(lines)

@@ -208,11 +208,17 @@ class ChatService:
 
     def __init__(self, assistant: Assistant):
         self.assistant = assistant
-        self.lock = threading.Lock()
+        self.lock = getattr(assistant, "lock", None) or threading.Lock()  # shared with background builds
         index = assistant.searcher.index
-        self.parties = sorted({str(p) for p in index.parties})
         seen = {p.pillar for p in index.passages if p.pillar}
         self.pillars = [p for p in PILLAR_ORDER if p in seen] + sorted(seen - set(PILLAR_ORDER))
+
+    @property
+    def parties(self) -> list[str]:
+        """The live index's Parties: a reply added while the page runs is offered at once."""
+        current = getattr(self.assistant, "current", None)
+        searcher = current() if callable(current) else self.assistant.searcher
+        return sorted({str(p) for p in searcher.index.parties})
 
     def ask(self, query: str, k: int = DEFAULT_K, party: str | None = None, pillar: str | None = None) -> dict:
         party = None if not party or party == ALL_PARTIES else party
@@ -278,6 +284,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 with gr.Accordion("Copy or export the last answer (Markdown, with citations)", open=False):
                     export = gr.Code(value="", language="markdown", label="Last answer", interactive=False,
                                      buttons=["copy", "download"], lines=8, wrap_lines=True, elem_id="export")
+                from .app_add import add_panel
+
+                adder = add_panel(assistant, party)
             with gr.Column(scale=2, min_width=340):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel", js_on_load=None)
@@ -297,6 +306,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     api_visibility="private")
         clear.click(lambda: ([], SOURCES_PLACEHOLDER, "", ""), None, [chatbot, sources, export, msg],
                     queue=False, api_visibility="private")
+        # a reply added since the server started (panel, `add`, `serve --watch`) is offered on every page load
+        demo.load(lambda: gr.update(choices=[ALL_PARTIES] + service.parties), None, [party],
+                  api_visibility="private")
 
         def ask_api(query: str, k: int, party: str) -> dict:
             """Answer QUERY from the replies (k passages, party or "All Parties"): the `ask` contract dict."""
@@ -306,6 +318,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     demo.queue(default_concurrency_limit=4)
     demo.service = service  # for tests and callers that want the same functions without the page
+    demo.adder = adder  # the "Add a reply" panel's functions (None without an index folder)
     return demo
 
 
@@ -313,8 +326,10 @@ def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
            auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
     """Start the server; block=False returns once it listens (tests, benchmarks)."""
     demo = build_app(assistant)
+    from .app_add import MAX_BYTES
+
     demo.launch(server_name=host, server_port=port, auth=auth, show_error=False, prevent_thread_lock=not block,
-                css=CSS, quiet=not block, inbrowser=False, share=False)
+                css=CSS, quiet=not block, inbrowser=False, share=False, max_file_size=MAX_BYTES)
     return demo
 
 

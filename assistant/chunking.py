@@ -58,45 +58,43 @@ def make_heading(answer: Answer) -> str:
     return f"{top} — {number}{ask}".rstrip(" —") if ask or number else top
 
 
-def _pack(pieces: list[str], fits: Callable[[str], bool], sep: str) -> list[str]:
-    """Greedy packing of pieces in order; a piece that fits nowhere alone is returned alone."""
+def _pack(pieces: list[str], cost: Callable[[str], int], budget: int, sep: str) -> list[str]:
+    """Greedy packing of pieces in order by summed cost; a piece over budget alone is returned alone.
+
+    Word-piece counts add up over whitespace joins (BERT splits on whitespace and punctuation before
+    WordPiece), so each piece is tokenized once instead of every growing candidate.
+    """
     out: list[str] = []
-    current = ""
+    current, used = "", 0
     for piece in pieces:
-        candidate = f"{current}{sep}{piece}" if current else piece
-        if fits(candidate):
-            current = candidate
+        c = cost(piece)
+        if current and used + c <= budget:
+            current, used = f"{current}{sep}{piece}", used + c
         else:
             if current:
                 out.append(current)
-            current = piece
+            current, used = piece, c
     if current:
         out.append(current)
     return out
 
 
-def split_answer(text: str, fits: Callable[[str], bool]) -> list[str]:
+def split_answer(text: str, cost: Callable[[str], int], budget: int) -> list[str]:
     """Paragraphs first, then sentences, then clauses: never mid-sentence unless a sentence alone overflows."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     pieces: list[str] = []
     for para in paragraphs:
-        if fits(para):
+        if cost(para) <= budget:
             pieces.append(para)
             continue
         for sentence in split_sentences(para):
-            if fits(sentence):
+            if cost(sentence) <= budget:
                 pieces.append(sentence)
                 continue
             clauses = re.split(r"(?<=[;,])\s+", sentence)
-            pieces.extend(_pack(clauses, fits, " ") if len(clauses) > 1 else _split_words(sentence, fits))
-    parts: list[str] = []
-    for chunk in _pack(pieces, fits, "\n\n"):
-        parts.extend([chunk] if fits(chunk) else _split_words(chunk, fits))
-    return parts
-
-
-def _split_words(text: str, fits: Callable[[str], bool]) -> list[str]:
-    return _pack(text.split(" "), fits, " ")
+            for clause in clauses if len(clauses) > 1 else [sentence]:
+                pieces.extend([clause] if cost(clause) <= budget else _pack(clause.split(" "), cost, budget, " "))
+    return _pack(pieces, cost, budget, "\n\n")
 
 
 def embedding_text(passage: Passage) -> str:
@@ -114,14 +112,18 @@ def chunk_reply(
 ) -> list[Passage]:
     """Passages for one reply; each passage's heading + text stays within max_tokens word pieces."""
     passages: list[Passage] = []
+    cache: dict[str, int] = {}
+
+    def cost(text: str) -> int:
+        """Word pieces of a text without the model's [CLS] and [SEP]."""
+        if text not in cache:
+            cache[text] = count_tokens(text) - 2
+        return cache[text]
+
     for index, answer in enumerate(answers):
         heading = make_heading(answer)
-        budget = min(target_tokens, max_tokens)
-
-        def fits(piece: str, heading: str = heading) -> bool:
-            return count_tokens(f"{heading}\n{piece}") <= budget
-
-        parts = split_answer(answer.text, fits) or [answer.text]
+        budget = min(target_tokens, max_tokens) - 2 - cost(heading)
+        parts = split_answer(answer.text, cost, budget) or [answer.text]
         for part_no, part in enumerate(parts):
             passages.append(
                 Passage(
@@ -143,6 +145,7 @@ def chunk_reply(
                     line_end=answer.line_end,
                     round=meta.round,
                     page=answer.page,
+                    language=meta.language,
                 )
             )
     return passages

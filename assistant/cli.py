@@ -119,6 +119,35 @@ def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> No
 
 
 @cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--party", default=None, help="The Party, when the reply's title page does not say it right.")
+@click.option("--doc-id", default=None, help="The document code, e.g. T-ES(2017)ICT-PT.")
+@click.option("--round", "round_", default=None, help="The monitoring round, e.g. 2nd.")
+@click.option("--language", default=None, help="The reply's language code (en, fr, pt, es, de, it).")
+@corpus_option
+@index_option
+@backend_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def add(file: Path, party: str | None, doc_id: str | None, round_: str | None, language: str | None,
+        corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
+    """Check a reply FILE, copy it into the corpus under a safe name and index it (only new files are embedded)."""
+    from .intake import add_reply, check_reply
+
+    overrides = {"party": party, "doc_id": doc_id, "round": round_, "language": language}
+    preview = check_reply(file, overrides)
+    click.echo(preview.summary(), err=True)
+    progress, close = _progress_builder(quiet)
+    try:
+        result = add_reply(file, corpus or DEFAULT_CORPUS, index_dir, overrides, preview=preview,
+                           settings=settings_from_env(backend), progress=progress)
+    finally:
+        close()
+    click.echo(result.message())
+    if result.report is not None:
+        click.echo(result.report.summary())
+
+
+@cli.command()
 @click.argument("question", required=False)
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages to return.")
 @click.option("--party", default=None, help="Only this Party's reply.")
@@ -243,13 +272,22 @@ def bench(questions: Path | None, backends: str, ablations: bool, replies: int |
 @index_option
 @corpus_option
 @backend_option
-def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
+@click.option("--watch", is_flag=True, help="Rebuild the index in the background when files in the corpus change.")
+def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str,
+          watch: bool) -> None:
     """Serve the chat page (builds the index first when it is missing or stale)."""
     from .app import serve as serve_app
 
     if auth and ":" not in auth:
         raise click.UsageError("--auth takes USER:PASSWORD")
     assistant = make_assistant(index_dir, corpus, backend)
+    if watch:
+        from .watch import index_rebuilder, start_watcher
+
+        corpus_dir = corpus or Path(assistant.searcher.index.manifest.get("corpus") or DEFAULT_CORPUS)
+        start_watcher(corpus_dir, index_rebuilder(corpus_dir, index_dir, settings_from_env(backend),
+                                                  assistant.searcher.encoder, assistant.lock))
+        click.echo(f"Watching {corpus_dir} for new or changed replies", err=True)
     serve_app(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
 
 

@@ -62,6 +62,7 @@ class Passage:
     line_end: int = 0
     round: str = ""
     page: int | None = None
+    language: str = "en"
 
     def to_dict(self) -> dict:
         return asdict(self)

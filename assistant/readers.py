@@ -41,6 +41,10 @@ def decode_text(path: Path, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > 0.3 * (len(head) // 2) and min(even, odd) < 0.02 * (len(head) // 2):
+            raise ReadError(path, "is UTF-16 text without a byte-order mark; save it as UTF-8 and add it again")
         raise ReadError(path, "looks like a binary file, not text")
     try:
         return data.decode("utf-8-sig")
@@ -49,7 +53,8 @@ def decode_text(path: Path, data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ReadError(path, f"is not UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})") from exc
+        raise ReadError(path, f"is in an unknown text encoding, neither UTF-8 nor Windows-1252 ({exc.reason} at byte "
+                              f"{exc.start}); save it as UTF-8 and add it again") from exc
 
 
 def read_text_file(path: Path) -> Document:

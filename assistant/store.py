@@ -30,7 +30,7 @@ from .chunking import MAX_TOKENS, chunk_reply, embedding_text, split_sentences
 from .encoder import DEFAULT_MODEL, Encoder, load_encoder
 from .model import Answer, Passage, Reply, ReplyMeta
 from .parsing import parse_reply
-from .readers import ReadError, read_document
+from .readers import Document, ReadError, read_document
 from .references import opens_with_pointer, resolve
 from .tokens import bm25_tokens
 from .vectors import FaissFlatIndex, VectorIndex
@@ -158,9 +158,9 @@ def stale_reason(index_dir: Path, corpus: Path | None = None, settings: Settings
     return None
 
 
-def parse_corpus_file(path: Path, overrides: dict | None = None) -> Reply:
+def parse_corpus_file(path: Path, overrides: dict | None = None, doc: Document | None = None) -> Reply:
     """Read and parse one file, turning every failure into a message that names it."""
-    doc = read_document(path)
+    doc = doc or read_document(path)
     reply = parse_reply(doc, overrides)
     if not reply.answers:
         raise CorpusError(f"{path.name}: no questionnaire answers found (is this a reply to the Lanzarote questionnaire?)")
@@ -218,6 +218,7 @@ def lexical_text(reply: Reply, p: Passage, settings: Settings) -> str:
 
 
 def _cached_vectors(index_dir: Path, key: str) -> dict | None:
+    """The live build's vectors for one file, if it has them (a damaged cache file is just re-embedded)."""
     cur = current_path(index_dir)
     if cur is None:
         return None
@@ -226,9 +227,21 @@ def _cached_vectors(index_dir: Path, key: str) -> dict | None:
         return None
     try:
         with np.load(path) as data:
-            return {"passages": data["passages"], "questions": data["questions"], "sentences": data["sentences"]}
+            return {"passages": data["passages"], "questions": data["questions"], "sentences": data["sentences"],
+                    "path": path}
     except Exception:
         return None
+
+
+def _keep_vectors(target: Path, cached: dict | None, pv: np.ndarray, qv: np.ndarray, sv: np.ndarray) -> None:
+    """Reused vectors are hard-linked from the live build (no copy); new ones are written."""
+    if cached is not None:
+        try:
+            os.link(cached["path"], target)
+            return
+        except OSError:
+            pass
+    np.savez(target, passages=pv, questions=qv, sentences=sv)
 
 
 def build_index(
@@ -272,7 +285,7 @@ def build_index(
         file_entries = []
         reused = embedded = 0
         for n, reply in enumerate(replies, start=1):
-            enc = encoder  # loaded lazily: an unchanged corpus needs no model
+            enc = encoder  # loaded on first use (its tokenizer sizes the passages)
             if enc is None:
                 enc = encoder = load_encoder(settings.model, settings.backend)
             chunked = chunk_reply(reply.meta, reply.answers, enc.count_tokens, start_pid=len(passages),
@@ -284,9 +297,10 @@ def build_index(
                 pv, qv, sv = cached["passages"], cached["questions"], cached["sentences"]
                 reused += 1
             else:
+                cached = None
                 pv, qv, sv = embed_reply(reply, chunked, enc, settings)
                 embedded += 1
-            np.savez(tmp / "vectors" / f"{key}.npz", passages=pv, questions=qv, sentences=sv)
+            _keep_vectors(tmp / "vectors" / f"{key}.npz", cached, pv, qv, sv)
             passages.extend(chunked)
             sentences.extend(sents)
             dense.append(pv)
@@ -295,7 +309,8 @@ def build_index(
             lexical.extend(lexical_text(reply, p, settings) for p in chunked)
             file_entries.append({
                 "name": reply.meta.source, "sha256": reply.meta.sha256, "party": reply.meta.party,
-                "doc_id": reply.meta.doc_id, "round": reply.meta.round, "answers": len(reply.answers),
+                "doc_id": reply.meta.doc_id, "round": reply.meta.round, "language": reply.meta.language,
+                "answers": len(reply.answers),
                 "passages": len(chunked), "vectors": key,
             })
             if progress:

@@ -50,3 +50,25 @@ def assistant_obj(built, encoder):
     from assistant.store import load_index
 
     return Assistant(Searcher(load_index(built / "index"), encoder))
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory, encoder):
+    """A corpus of one short reply (Portugal's Legislation part to 9.3) and its index: seconds to embed.
+
+    Tests copy it with `copy_built` and change the copy, never this one."""
+    from replies import MINI, write_txt
+
+    from assistant.store import build_index
+
+    base = tmp_path_factory.mktemp("mini")
+    (base / "corpus").mkdir()
+    write_txt(base / "corpus" / PORTUGAL.name, MINI)
+    build_index(base / "corpus", base / "index", encoder=encoder)
+    return base
+
+
+def copy_built(source: Path, dest: Path) -> Path:
+    """A private copy of a corpus and its index (the index/current symlink kept a symlink)."""
+    shutil.copytree(source, dest, symlinks=True)
+    return dest

@@ -1,0 +1,56 @@
+"""The Compare and Coverage views' functions, on three Parties (the browser test drives the same page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant
+from assistant.compare_view import CompareService
+from assistant.search import Searcher
+from assistant.store import load_index
+
+from test_compare import three_parties  # noqa: F401  (module fixture: three Parties built once)
+
+
+@pytest.fixture(scope="module")
+def service(three_parties, encoder):  # noqa: F811
+    return CompareService(Assistant(Searcher(load_index(three_parties / "index"), encoder)))
+
+
+def test_choices_and_find(service):
+    choices = service.choices()
+    assert any(c.startswith("9.3 — What are the legal consequences") for c in choices)
+    assert service.find("9.3")[0].startswith("9.3 — ")
+    found = service.find("penalties for distributing child pornography")
+    assert found and found[0].split(" — ")[0] in {"9.3", "9.1", "9.6", "9.4"}
+
+
+def test_compare_table_and_exports(service):
+    html, csv_path, md_path, markdown = service.compare("9.3 — What are the legal consequences…")
+    assert html.count("class='cmp-row'") == 3
+    assert "Belgium" in html and "— blank" in html and "one month to 2 years" in html
+    assert open(csv_path, encoding="utf-8").read().startswith("question_id,party")
+    assert open(md_path, encoding="utf-8").read() == markdown and "| Andorra |" in markdown
+    only, *_ = service.compare("9.3", ["Andorra"])
+    assert only.count("class='cmp-row'") == 1
+
+
+def test_compare_escapes_reply_text(service, monkeypatch):
+    from assistant import compare_view
+
+    result = {"question_id": "9.3", "question": "<b>q</b>", "parties": [
+        {"party": "X<script>", "doc_id": "", "question_ids": ["9.3"], "text": "<script>alert(1)</script>",
+         "resolved_refs": [{"question_ids": ["9.2"], "text": "<img src=x onerror=alert(2)>"}],
+         "status": "answered", "citation": "c"}]}
+    out = compare_view.compare_html(result)
+    assert "<script>" not in out and "<img" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_coverage_grid_and_cell(service):
+    headers, rows = service.coverage_rows()
+    assert headers[0] == "Party" and "9.3" in headers
+    belgium = next(r for r in rows if r[0] == "Belgium")
+    assert belgium[headers.index("9.3")] == "—" and belgium[headers.index("8.1")] == "✓"
+    portugal_row = [r[0] for r in rows].index("Portugal")
+    html = service.open_cell(portugal_row, headers.index("9.12"))
+    assert "Please see answer 9.3." in html and "Referred answer Q9.3" in html

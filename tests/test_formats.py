@@ -1,0 +1,163 @@
+"""One parser for every format and layout: the same reply as .txt, .docx (plain, Word auto-numbered, answers in a
+table) and .pdf gives the same answers; a reply that leaves out question text gets the questionnaire's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from assistant.parsing import parse_file, parse_reply
+from assistant.readers import Document, ReadError, read_document
+
+from replies import LEGISLATION, pdf_text, write_docx, write_pdf, write_table_docx, write_txt
+
+
+def units(reply, transform=lambda t: t) -> list[tuple[list[str], str]]:
+    return [(a.question_ids, " ".join(transform(a.text).split())) for a in reply.answers]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """Andorra's reply: Portugal's Legislation part under another name, as plain text."""
+    path = tmp_path_factory.mktemp("ref") / "reply.txt"
+    return parse_file(write_txt(path, LEGISLATION, "ANDORRA", "AD"))
+
+
+def check_same(reply, reference, transform=lambda t: t) -> None:
+    assert (reply.meta.party, reply.meta.doc_id, reply.meta.round) == ("Andorra", "T-ES(2017)ICT-AD", "2nd")
+    assert units(reply) == units(reference, transform)
+    for got, want in zip(reply.answers, reference.answers):
+        assert got.pillar == want.pillar == "Legislation"
+        assert got.question_title == want.question_title
+
+
+def test_reference_reply(reference):
+    ids = [a.question_ids for a in reference.answers]
+    assert ids[:3] == [["8.1.a"], ["8.1.b"], ["8.1.c"]] and ["9.3"] in ids and ids[-1] == ["12"]
+    assert len(ids) == 37
+
+
+def test_docx_with_typed_numbers(tmp_path, reference):
+    check_same(parse_file(write_docx(tmp_path / "reply.docx", LEGISLATION, "ANDORRA", "AD")), reference)
+
+
+def test_docx_with_word_auto_numbering(tmp_path, reference):
+    """python-docx loses Word's numbers: "- Does national law criminalise cases when adults:", a heading
+    "Criminalisation", and "Legislation" twice (the pillar, then question 8's title)."""
+    path = write_docx(tmp_path / "auto.docx", LEGISLATION, "ANDORRA", "AD", autonumbered=True)
+    lines = read_document(path).lines
+    assert "- Does national law criminalise cases when adults:" in lines and "9.1. Does" not in " ".join(lines)
+    assert lines.count("Legislation") == 2 and "Criminalisation" in lines
+    reply = parse_file(path)
+    check_same(reply, reference)
+    nine_one = next(a for a in reply.answers if a.question_ids == ["9.1.a"])
+    assert "Does national law criminalise cases when adults:" in nine_one.question_text
+    assert nine_one.label == "9.1.a" and nine_one.question_title == "Criminalisation"
+
+
+def test_docx_with_answers_in_tables(tmp_path, reference):
+    """Rows "9.3 | answer", "11.a | answer", "12 | answer", and "question text | answer" under a header row."""
+    path = write_table_docx(tmp_path / "table.docx", reference, "ANDORRA", "AD")
+    lines = read_document(path).lines
+    assert "Question | Answer" in lines and any(ln.startswith("9.3 | For the mere possession") for ln in lines)
+    assert any(ln.startswith("Are there special circumstances") and " | " in ln for ln in lines)
+    reply = parse_file(path)
+    check_same(reply, reference)
+    penalties = next(a for a in reply.answers if a.question_ids == ["9.3"])
+    assert penalties.question_text.startswith("9.3. What are the legal consequences")  # from the questionnaire
+
+
+def test_pdf_keeps_answers_and_pages(tmp_path, reference):
+    path = write_pdf(tmp_path / "reply.pdf", LEGISLATION, "ANDORRA", "AD", per_page=25)
+    reply = parse_file(path)
+    check_same(reply, reference, pdf_text)
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
+    assert len(pages) > 4
+    for a in reply.answers:
+        start = " ".join(a.text.split())[:50]
+        assert a.page is not None and start in pages[a.page - 1], (a.question_ids, a.page)
+    assert len({a.page for a in reply.answers}) > 3
+
+
+def test_pdf_page_reaches_the_citation(tmp_path, encoder):
+    from assistant.answer import citation
+    from assistant.chunking import chunk_reply
+
+    reply = parse_file(write_pdf(tmp_path / "reply.pdf", LEGISLATION, "ANDORRA", "AD", per_page=25))
+    passages = chunk_reply(reply.meta, reply.answers, encoder.count_tokens)
+    last = passages[-1]
+    assert last.page == reply.answers[-1].page > 1
+    assert citation(last) == f"Andorra, reply to the 2nd round questionnaire, Q12, p. {last.page}"
+
+
+def doc(text: str, name: str = "T-ES(2017)ICT-FD_Freedonia.txt") -> Document:
+    return Document(Path(name), text.splitlines(), "0" * 64)
+
+
+def test_numbers_without_question_text_get_the_questionnaires():
+    reply = parse_reply(doc("Question 9\n\n9.1.a\n\nYes, Article 10.\n\n9.1.b\n\nYes.\n\n9.3\n\n"
+                            "Prison up to 5 years.\n\n9.4 (a)\n\nNo.\n\n11.a\n\nArticle 163.\n\nQuestion 12\n\n"
+                            "Article 4 applies.\n"))
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.3"], ["9.4.a"], ["11.a"], ["12"]]
+    a, b, c, d, e, f = reply.answers
+    assert a.question_title == "Criminalisation" and a.pillar == "Legislation"
+    assert "9.1. Does national law criminalise cases when adults:" in a.question_text
+    assert "a. possess child self-generated sexually explicit images" in a.question_text
+    assert b.question_text.endswith("b. distribute or transmit child self-generated explicit images and/or videos "
+                                    "to other adults?")
+    assert c.question_text == "9.3. What are the legal consequences of the above behaviours (9.1.a-c)?"
+    assert c.text == "Prison up to 5 years."
+    assert "possess child self-generated sexual content?" in d.question_text
+    assert e.question_title.startswith("Reference to law to ICT") and "How does national law" in e.question_text
+    assert f.question_text.startswith("Question 12. Jurisdiction rules\nPlease indicate which jurisdiction rules")
+
+
+def test_number_then_answer_on_one_line_and_missing_question_header():
+    reply = parse_reply(doc("Legislation\n\n9.2 All cases are prosecuted.\n\n"
+                            "9.3. What are the legal consequences of the above behaviours (9.1.a-c)?\n\nOne month.\n"))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [(["9.2"], "All cases are prosecuted."),
+                                                                  (["9.3"], "One month.")]
+    assert reply.answers[0].question_text.startswith("Question 9. Criminalisation\n9.2. Are there special")
+    assert reply.answers[0].question_title == "Criminalisation"
+
+
+def test_unknown_numbers_stay_answer_text():
+    reply = parse_reply(doc("Question 9. Criminalisation\n\n9.3. What are the legal consequences?\n\n"
+                            "Two cases:\n\n1.2 million images were seized.\n\n9.3\n\nstill 9.3\n"))
+    assert [a.question_ids for a in reply.answers] == [["9.3"]]
+    assert reply.answers[0].text == "Two cases:\n\n1.2 million images were seized.\n\n9.3\n\nstill 9.3"
+
+
+def test_metadata_language_and_overrides():
+    french = ("T-ES(2017)ICT-FR\n\nRéponses au questionnaire thématique\n\nFRANCE\n\nQuestion 9\n\n9.3\n\n"
+              "Les peines sont de un mois à deux ans de prison pour la détention des images et des vidéos, "
+              "et la loi est appliquée par les tribunaux dans tous les cas.\n")
+    reply = parse_reply(doc(french, "reponse.txt"))
+    assert (reply.meta.party, reply.meta.doc_id, reply.meta.language) == ("France", "T-ES(2017)ICT-FR", "fr")
+    fixed = parse_reply(doc(french, "reponse.txt"), {"party": "French Republic", "round": "2nd", "sha256": "x"})
+    assert (fixed.meta.party, fixed.meta.round, fixed.meta.sha256) == ("French Republic", "2nd", "0" * 64)
+    from assistant.answer import citation
+    from assistant.chunking import chunk_reply
+
+    [p] = chunk_reply(fixed.meta, fixed.answers, lambda t: len(t.split()))
+    assert citation(p) == "French Republic, reply to the 2nd round questionnaire (in French), Q9.3"
+
+
+@pytest.mark.parametrize(("data", "problem"), [
+    ("Question 9. Criminalisation\n9.3 Yes.\n".encode("utf-16-le"), "is UTF-16 text without a byte-order mark"),
+    (b"Question 9. Criminalisation\n\x81\x8d\x8f\x90 caf\xe9\n", "is in an unknown text encoding"),
+])
+def test_unexpected_encodings_are_named(tmp_path, data, problem):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=f"^odd.txt: {problem}"):
+        read_document(path)
+
+
+def test_utf16_with_bom_and_cp1252_are_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Question 9. Criminalisation".encode("utf-16"))  # with its BOM
+    (tmp_path / "b.txt").write_bytes("Question 9. Criminalisation – café".encode("cp1252"))
+    assert read_document(tmp_path / "a.txt").lines == ["Question 9. Criminalisation"]
+    assert read_document(tmp_path / "b.txt").lines == ["Question 9. Criminalisation – café"]

@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from .answer import Assistant, to_markdown
+from .compare_view import COMPARE_CSS
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,11 @@ def reply_markdown(result: dict) -> str:
         out.append("The passages below are the closest; no single sentence stood out as the answer.")
     out.append("**Sources**")
     out.append("  \n".join(f"\\[{p['rank']}\\] {md_text(citation_line(p))}" for p in passages))
+    if result.get("groups"):
+        out.append("**By Party**, the Party with the closest answer first:")
+        out.append("  \n".join(
+            f"{md_text(g['party'])}: " + "; ".join(f"\\[{p['rank']}\\] {md_text(qids(p))}" for p in g["passages"])
+            for g in result["groups"]))
     return "\n\n".join(out)
 
 
@@ -167,6 +173,10 @@ def sources_html(result: dict) -> str:
     cards = []
     if result.get("abstained"):
         cards.append(f'<div class="src-note">{esc(NOT_ADDRESSED)} The nearest passages are shown as weak matches.</div>')
+    shown = {p.get("rank") for p in passages}
+    extra = [p for g in result.get("groups") or [] for p in g["passages"] if p.get("rank") not in shown]
+    if extra:  # each Party's best passages beyond the top k, so every Party's citation can be opened
+        passages = sorted(passages + list({p["rank"]: p for p in extra}.values()), key=lambda p: p["rank"])
     for p in passages:
         weak = '<span class="src-tag src-weak">weak match</span>' if p.get("weak") else ""
         lines = p.get("lines") or []
@@ -262,34 +272,38 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         gr.Markdown(f"## {TITLE}\nAsk about Parties' replies to the Lanzarote Committee's questionnaire. "
                     "Answers are quoted from the replies, never rewritten, and every passage is cited.")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
-                with gr.Row():
-                    party = gr.Dropdown([ALL_PARTIES] + service.parties, value=ALL_PARTIES, label="Party",
-                                        elem_id="party-filter")
-                    pillar = gr.Dropdown([ALL_PILLARS] + service.pillars, value=ALL_PILLARS, label="Pillar",
-                                         elem_id="pillar-filter")
-                    k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Passages", elem_id="k-slider")
-                chatbot = gr.Chatbot(
-                    label="Answers", elem_id="chat", height=520, render_markdown=True, sanitize_html=True,
-                    latex_delimiters=[], allow_tags=False, feedback_options=None, buttons=[],
-                    placeholder="Ask a question below, or pick an example. Each question is searched on its own.",
-                )
-                with gr.Row():
-                    msg = gr.Textbox(placeholder="e.g. What is the penalty for possessing child sexual abuse material?",
-                                     show_label=False, scale=5, elem_id="question", autofocus=True, lines=1)
-                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask-button")
-                    clear = gr.Button("New chat", scale=1, min_width=80, elem_id="clear-button")
-                gr.Examples(EXAMPLES, inputs=[msg], label="Example questions")
-                with gr.Accordion("Copy or export the last answer (Markdown, with citations)", open=False):
-                    export = gr.Code(value="", language="markdown", label="Last answer", interactive=False,
-                                     buttons=["copy", "download"], lines=8, wrap_lines=True, elem_id="export")
-                from .app_add import add_panel
+        with gr.Tab("Ask", id="ask-tab"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=420):
+                    with gr.Row():
+                        party = gr.Dropdown([ALL_PARTIES] + service.parties, value=ALL_PARTIES, label="Party",
+                                            elem_id="party-filter")
+                        pillar = gr.Dropdown([ALL_PILLARS] + service.pillars, value=ALL_PILLARS, label="Pillar",
+                                             elem_id="pillar-filter")
+                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Passages", elem_id="k-slider")
+                    chatbot = gr.Chatbot(
+                        label="Answers", elem_id="chat", height=520, render_markdown=True, sanitize_html=True,
+                        latex_delimiters=[], allow_tags=False, feedback_options=None, buttons=[],
+                        placeholder="Ask a question below, or pick an example. Each question is searched on its own.",
+                    )
+                    with gr.Row():
+                        msg = gr.Textbox(placeholder="e.g. What is the penalty for possessing child sexual abuse material?",
+                                         show_label=False, scale=5, elem_id="question", autofocus=True, lines=1)
+                        send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask-button")
+                        clear = gr.Button("New chat", scale=1, min_width=80, elem_id="clear-button")
+                    gr.Examples(EXAMPLES, inputs=[msg], label="Example questions")
+                    with gr.Accordion("Copy or export the last answer (Markdown, with citations)", open=False):
+                        export = gr.Code(value="", language="markdown", label="Last answer", interactive=False,
+                                         buttons=["copy", "download"], lines=8, wrap_lines=True, elem_id="export")
+                    from .app_add import add_panel
 
-                adder = add_panel(assistant, party)
-            with gr.Column(scale=2, min_width=340):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel", js_on_load=None)
+                    adder = add_panel(assistant, party)
+                with gr.Column(scale=2, min_width=340):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel", js_on_load=None)
+        from .compare_view import build_compare_tab
+
+        comparer = build_compare_tab(assistant, demo)
 
         def respond(message, history, party_value, pillar_value, k_value):
             """Show the question at once, then the answer (each question is searched on its own text)."""
@@ -319,6 +333,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     demo.queue(default_concurrency_limit=4)
     demo.service = service  # for tests and callers that want the same functions without the page
     demo.adder = adder  # the "Add a reply" panel's functions (None without an index folder)
+    demo.comparer = comparer  # the Compare and Coverage views' functions
     return demo
 
 
@@ -329,7 +344,7 @@ def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
     from .app_add import MAX_BYTES
 
     demo.launch(server_name=host, server_port=port, auth=auth, show_error=False, prevent_thread_lock=not block,
-                css=CSS, quiet=not block, inbrowser=False, share=False, max_file_size=MAX_BYTES)
+                css=CSS + COMPARE_CSS, quiet=not block, inbrowser=False, share=False, max_file_size=MAX_BYTES)
     return demo
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -232,9 +233,11 @@ DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
               help="Also print what each retrieval method adds.")
 @click.option("--replies", type=click.IntRange(2, 500), default=None,
               help="Instead: scale figures on a synthetic round of N replies derived from the first corpus file.")
+@click.option("--load", "load", is_flag=True,
+              help="Instead: serve the page on a free loopback port and send it 50 questions from 10 clients.")
 @index_option
 @corpus_option
-def bench(questions: Path | None, backends: str, ablations: bool, replies: int | None, index_dir: Path,
+def bench(questions: Path | None, backends: str, ablations: bool, replies: int | None, load: bool, index_dir: Path,
           corpus: Path | None) -> None:
     """Print build speed, query latency against the encoder floor, peak memory, back ends and ablations."""
     from .bench import fallback_rows, run_ablations, run_scale, run_speed
@@ -256,6 +259,19 @@ def bench(questions: Path | None, backends: str, ablations: bool, replies: int |
                f"{' from ' + str(questions) if questions else ' (questionnaire headings)'}")
     if replies:
         run_scale(corpus_files(corpus_dir)[0], replies, rows, settings_from_env(names[0]), echo=click.echo)
+        return
+    if load:
+        from .app import launch
+        from .loadcheck import format_load, run_load_check
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        demo = launch(make_assistant(index_dir, corpus, names[0]), host="127.0.0.1", port=port, block=False)
+        try:
+            click.echo(format_load(run_load_check(demo.local_url, [r.query for r in rows], total=50, concurrency=10)))
+        finally:
+            demo.close()
         return
     run_speed(corpus_dir, index_dir, rows, names, settings_from_env(names[0]), echo=click.echo)
     if ablations and any(r.gold for r in rows):

@@ -128,8 +128,11 @@ class CompareService:
         return compare_html(self.comparer.compare(qid, [party]))
 
 
-def build_compare_tab(assistant) -> CompareService:
-    """Add the Compare and Coverage views to the Blocks being built; returns their service."""
+def build_compare_tab(assistant, demo: gr.Blocks | None = None) -> CompareService:
+    """Add the Compare and Coverage views to the Blocks being built; returns their service.
+
+    With `demo`, both refresh on page load, so a reply added since the server started is included.
+    """
     service = CompareService(assistant)
     parties = service.comparer.index.parties
     with gr.Tab("Compare Parties", elem_id="compare-tab"):
@@ -167,4 +170,12 @@ def build_compare_tab(assistant) -> CompareService:
             return service.open_cell(int(row), int(col))
 
         grid.select(on_select, None, [cell], api_visibility="private")
+
+    if demo is not None:
+        def refresh():
+            headers, rows = service.coverage_rows()
+            return (gr.update(choices=service.choices()), gr.update(choices=service.comparer.index.parties),
+                    gr.update(value=rows, headers=headers))
+
+        demo.load(refresh, None, [pick, only, grid], api_visibility="private")
     return service

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,21 @@ def mini_built(tmp_path_factory, encoder):
     write_txt(base / "corpus" / PORTUGAL.name, MINI)
     build_index(base / "corpus", base / "index", encoder=encoder)
     return base
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_assistant(built):
+    """The assistant a server holds: over the session's Portugal index, reloading a newer build by itself."""
+    from assistant.cli import make_assistant
+
+    return make_assistant(built / "index", built / "corpus", "torch")
 
 
 def copy_built(source: Path, dest: Path) -> Path:

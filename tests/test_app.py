@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from assistant import app as appmod
+
+from conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -23,28 +23,13 @@ PASSAGE_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "
                 "resolved_refs", "lines", "weak"}
 
 
-def shared_assistant(tmp_path_factory):
-    """One Portugal index per test session (test_browser.py reuses it: an up-to-date index is only loaded)."""
-    from assistant.cli import make_assistant
-
-    base = tmp_path_factory.getbasetemp() / "app-portugal"
-    corpus = base / "corpus"
-    if not corpus.is_dir():
-        corpus.mkdir(parents=True)
-        for f in (REPO / "corpus").glob("*.txt"):
-            shutil.copy(f, corpus / f.name)
-    return make_assistant(base / "index", corpus, "torch")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    return shared_assistant(tmp_path_factory)
+def assistant(served_assistant):
+    return served_assistant
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from assistant import app as appmod
+
+from conftest import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
@@ -28,23 +28,8 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def shared_assistant(tmp_path_factory):
-    """The same session index as test_app.py uses: built once, loaded by whichever module comes second."""
-    from assistant.cli import make_assistant
-
-    base = tmp_path_factory.getbasetemp() / "app-portugal"
-    corpus = base / "corpus"
-    if not corpus.is_dir():
-        corpus.mkdir(parents=True)
-        for f in (REPO / "corpus").glob("*.txt"):
-            shutil.copy(f, corpus / f.name)
-    return make_assistant(base / "index", corpus, "torch")
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +41,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory):
-    demo = appmod.launch(shared_assistant(tmp_path_factory), host="127.0.0.1", port=free_port(), block=False)
+def page_url(served_assistant):
+    demo = appmod.launch(served_assistant, host="127.0.0.1", port=free_port(), block=False)
     yield demo.local_url
     demo.close()
 
@@ -125,8 +110,11 @@ class CraftedAssistant:
                '[click](javascript:window.__xss=3) <b onmouseover=alert(4)>bold</b> **stars**')
 
     def __init__(self):
-        index = SimpleNamespace(parties=["Portugal"], passages=[SimpleNamespace(pillar="Legislation")])
+        index = SimpleNamespace(parties=["Portugal"], passages=[SimpleNamespace(pillar="Legislation")], replies=[])
         self.searcher = SimpleNamespace(index=index)
+
+    def current(self):
+        return self.searcher
 
     def ask(self, query, k=5, party=None, pillar=None, qid=None):
         p = self.PAYLOAD

@@ -54,3 +54,15 @@ def test_coverage_grid_and_cell(service):
     portugal_row = [r[0] for r in rows].index("Portugal")
     html = service.open_cell(portugal_row, headers.index("9.12"))
     assert "Please see answer 9.3." in html and "Referred answer Q9.3" in html
+
+
+def test_chat_groups_answers_by_party(service):
+    from assistant.app import ChatService
+
+    chat = ChatService(service.assistant)
+    history, panel, markdown = chat.chat("How do Parties punish the distribution of child sexual abuse material?", [])
+    reply = history[-1]["content"]
+    assert "**By Party**" in reply
+    for party in ("Andorra", "Belgium", "Portugal"):
+        assert party in panel, party  # every Party's best passage can be opened in the sources panel
+    assert "**By Party**, best first:" in markdown

@@ -167,3 +167,23 @@ def to_markdown(result: dict) -> str:
             cites = "; ".join(f"\\[{p['rank']}\\] Q{', '.join(p['question_ids'])}" for p in g["passages"])
             lines.append(f"- {md_escape(g['party'])}: {cites}")
     return "\n".join(lines)
+
+
+def to_text(result: dict) -> str:
+    """The same reply for a terminal: plain text, nothing escaped, sources numbered."""
+    lines = [f"Q: {result['query']}", ""]
+    if result.get("abstained"):
+        lines += [result.get("message", "The replies do not appear to address this question."), ""]
+    for s in result.get("answer", []):
+        lines.append(f"  “{s['text']}” [{s['rank']}]")
+    if result.get("answer"):
+        lines.append("")
+    for p in result.get("passages", []):
+        weak = " (weak match)" if p.get("weak") else ""
+        lines.append(f"[{p['rank']}] {p['citation']} — {p['heading']}{weak}")
+    for g in result.get("groups") or []:
+        if g is result["groups"][0]:
+            lines += ["", "By Party, best first:"]
+        lines.append(f"  {g['party']}: " + "; ".join(f"[{p['rank']}] Q{', '.join(p['question_ids'])}"
+                                                     for p in g["passages"]))
+    return "\n".join(lines)

@@ -130,6 +130,8 @@ class OnnxEncoder:
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = threads or os.cpu_count() or 1
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # idle threads must not spin after a run: they would steal the cores the search's BLAS needs
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self.session = ort.InferenceSession(
                 str(self.onnx_path), sess_options=opts, providers=["CPUExecutionProvider"]
             )

@@ -65,6 +65,7 @@ class Searcher:
         self.encoder = encoder
         self.weights = weights or Weights()
         self.parties = np.array([p.party.lower() for p in index.passages])
+        self.party_codes = np.unique(self.parties, return_inverse=True)[1]
         self.pillars = np.array([p.pillar.lower() for p in index.passages])
         self._replies = {r.meta.doc_id: r for r in index.replies}
         self.sentence_rows: dict[int, list[int]] = {}
@@ -106,23 +107,25 @@ class Searcher:
         ranked = np.argsort(-fused, kind="stable")
         order = [int(i) for i in ranked[:k] if np.isfinite(fused[i])]
         if per_party:
-            taken: dict[str, int] = {}
             chosen = set(order)
-            for i in order:
-                taken[self.parties[i]] = taken.get(self.parties[i], 0) + 1
-            for i in ranked:
-                i = int(i)
-                if not np.isfinite(fused[i]):
-                    break
-                if i not in chosen and taken.get(self.parties[i], 0) < per_party:
-                    taken[self.parties[i]] = taken.get(self.parties[i], 0) + 1
-                    order.append(i)
-                    chosen.add(i)
+            order += [i for i in self._best_per_party(ranked, fused, per_party) if i not in chosen]
         hits = [
             Hit(passage=self.index.passages[i], score=float(fused[i]), rank=r, resolved_refs=self.refs_of(self.index.passages[i]))
             for r, i in enumerate(order, start=1)
         ]
         return hits, s
+
+    def _best_per_party(self, ranked: np.ndarray, fused: np.ndarray, per_party: int) -> list[int]:
+        """Each Party's `per_party` best passages, best first overall (vectorised: 45 Parties, 5,000 passages)."""
+        live = ranked[np.isfinite(fused[ranked])]
+        codes = self.party_codes[live]
+        by_party = np.argsort(codes, kind="stable")  # rank order kept within each Party
+        grouped = codes[by_party]
+        starts = np.r_[0, np.flatnonzero(np.diff(grouped)) + 1]
+        lengths = np.diff(np.r_[starts, len(grouped)])
+        nth = np.arange(len(grouped)) - np.repeat(starts, lengths)
+        picked = live[by_party[nth < per_party]]
+        return [int(i) for i in picked[np.argsort(-fused[picked], kind="stable")]]
 
     @staticmethod
     def _named_rank(p: Passage, named: list[str]) -> float:

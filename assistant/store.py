@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -264,8 +264,17 @@ def build_index(
         raise CorpusError(f"no reply files (.txt, .md, .docx, .pdf) in {corpus}")
 
     overrides = {**read_overrides(corpus), **(overrides or {})}
+    previous = _previous_files(index_dir, settings)
     replies: list[Reply] = []
+    chunks: dict[str, list[Passage]] = {}  # unchanged files' passages, as the live build has them
     for path in files:
+        from .readers import sha256_of
+
+        seen = previous.get(path.name)
+        if seen and seen[0] == sha256_of(path) and seen[1] == _overrides_key(overrides.get(path.name)):
+            replies.append(seen[2])
+            chunks[path.name] = seen[3]
+            continue
         try:
             replies.append(parse_corpus_file(path, overrides.get(path.name)))
         except ReadError as exc:
@@ -285,11 +294,12 @@ def build_index(
         file_entries = []
         reused = embedded = 0
         for n, reply in enumerate(replies, start=1):
-            enc = encoder  # loaded on first use (its tokenizer sizes the passages)
-            if enc is None:
-                enc = encoder = load_encoder(settings.model, settings.backend)
-            chunked = chunk_reply(reply.meta, reply.answers, enc.count_tokens, start_pid=len(passages),
-                                  target_tokens=settings.target_tokens)
+            if reply.meta.source in chunks:
+                chunked = [replace(p, pid=len(passages) + n) for n, p in enumerate(chunks[reply.meta.source])]
+            else:
+                encoder = encoder or load_encoder(settings.model, settings.backend)  # only when something is new
+                chunked = chunk_reply(reply.meta, reply.answers, encoder.count_tokens, start_pid=len(passages),
+                                      target_tokens=settings.target_tokens)
             key = f"{reply.meta.sha256[:20]}-{settings.key()}"
             cached = _cached_vectors(index_dir, key)
             sents = passage_sentences(chunked)
@@ -298,7 +308,8 @@ def build_index(
                 reused += 1
             else:
                 cached = None
-                pv, qv, sv = embed_reply(reply, chunked, enc, settings)
+                encoder = encoder or load_encoder(settings.model, settings.backend)
+                pv, qv, sv = embed_reply(reply, chunked, encoder, settings)
                 embedded += 1
             _keep_vectors(tmp / "vectors" / f"{key}.npz", cached, pv, qv, sv)
             passages.extend(chunked)
@@ -310,7 +321,7 @@ def build_index(
             file_entries.append({
                 "name": reply.meta.source, "sha256": reply.meta.sha256, "party": reply.meta.party,
                 "doc_id": reply.meta.doc_id, "round": reply.meta.round, "language": reply.meta.language,
-                "answers": len(reply.answers),
+                "answers": len(reply.answers), "overrides": _overrides_key(overrides.get(reply.meta.source)),
                 "passages": len(chunked), "vectors": key,
             })
             if progress:
@@ -341,6 +352,36 @@ def build_index(
         raise
     prune_builds(index_dir)
     return BuildReport(len(replies), reused, embedded, len(passages), time.perf_counter() - t0, final)
+
+
+def _overrides_key(values: dict | None) -> str:
+    return json.dumps(values or {}, sort_keys=True)
+
+
+def _previous_files(index_dir: Path, settings: Settings) -> dict[str, tuple[str, str, Reply, list[Passage]]]:
+    """The live build's parse and passages per file name, reusable when file, corrections and settings match."""
+    manifest = read_manifest(index_dir)
+    if not manifest or manifest.get("settings_key") != settings.key() or manifest.get("format") != FORMAT:
+        return {}
+    try:
+        live = current_path(index_dir)
+        replies = _read_replies(live)
+        passages = [Passage(**p) for p in json.loads((live / "passages.json").read_text())]
+    except Exception:
+        return {}  # an unreadable build is simply not reused
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    out = {}
+    for entry, reply in zip(manifest.get("files", []), replies):
+        if entry.get("name") == reply.meta.source and "overrides" in entry:
+            out[entry["name"]] = (entry["sha256"], entry["overrides"], reply, by_doc.get(reply.meta.doc_id, []))
+    return out
+
+
+def _read_replies(folder: Path) -> list[Reply]:
+    return [Reply(ReplyMeta(**r["meta"]), [Answer(**a) for a in r["answers"]])
+            for r in json.loads((folder / "replies.json").read_text())]
 
 
 def _check_unique(replies: list[Reply]) -> None:
@@ -440,10 +481,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         if manifest.get("format") != FORMAT:
             raise IndexCorrupt(f"index in {index_dir} has format {manifest.get('format')}, expected {FORMAT}: rebuild it")
         passages = [Passage(**p) for p in json.loads((path / "passages.json").read_text())]
-        replies = [
-            Reply(ReplyMeta(**r["meta"]), [Answer(**a) for a in r["answers"]])
-            for r in json.loads((path / "replies.json").read_text())
-        ]
+        replies = _read_replies(path)
         dense = FaissFlatIndex.load(path)
         questions = np.load(path / "questions.npy")
         bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)

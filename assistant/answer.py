@@ -20,7 +20,7 @@ _reload_lock = threading.Lock()
 # out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
 ABSTAIN_BELOW = 0.32
 ANSWER_SENTENCES = 3
-PER_PARTY = 2  # passages shown for each Party when answers are grouped by Party
+PER_PARTY = 1  # passages shown for each Party when answers are grouped by Party
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Assistant:
         named = [] if party else parties_named(query, parties)
         grouped = len(parties) > 1 and not party and not named
         hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar,
-                                       per_party=PER_PARTY if grouped else 0)
+                                       per_party=grouped)
         pool, hits = hits, hits[:k]
         abstained = should_abstain(query, hits, scores)
         for h in hits:

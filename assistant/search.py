@@ -65,9 +65,17 @@ class Searcher:
         self.encoder = encoder
         self.weights = weights or Weights()
         self.parties = np.array([p.party.lower() for p in index.passages])
-        self.party_codes = np.unique(self.parties, return_inverse=True)[1]
+        self.party_codes = np.unique(self.parties, return_inverse=True)[1].reshape(-1)
+        self.by_party = np.argsort(self.party_codes, kind="stable")
+        self.party_starts = np.r_[0, np.flatnonzero(np.diff(self.party_codes[self.by_party])) + 1]
+        self.party_lengths = np.diff(np.r_[self.party_starts, len(self.by_party)])
         self.pillars = np.array([p.pillar.lower() for p in index.passages])
         self._replies = {r.meta.doc_id: r for r in index.replies}
+        self._refs: dict[int, list[dict]] = {}
+        # one row per distinct question text: passages of one answer, and Parties quoting the same
+        # questionnaire, share it, so scoring touches far less memory than one row per passage
+        self.question_rows, self.question_of = np.unique(index.questions, axis=0, return_inverse=True)
+        self.question_of = self.question_of.reshape(-1)
         self.sentence_rows: dict[int, list[int]] = {}
         for row, (pid, _) in enumerate(index.sentences):
             self.sentence_rows.setdefault(pid, []).append(row)
@@ -79,7 +87,7 @@ class Searcher:
         w = self.weights
         q = self.encoder.encode([query])[0] if qvec is None else qvec
         dense = self.index.dense.scores(q)
-        question = self.index.questions @ q
+        question = (self.question_rows @ q)[self.question_of]
         tokens = bm25_tokens([query])[0]
         lexical = np.asarray(self.index.bm25.get_scores(tokens), dtype="float32") if tokens else np.zeros_like(dense)
         text_evidence = w.passage * _z(dense) + w.lexical * _z(lexical)
@@ -88,9 +96,9 @@ class Searcher:
 
     def search(
         self, query: str, k: int = 5, party: str | list[str] | None = None, pillar: str | None = None,
-        per_party: int = 0,
+        per_party: bool = False,
     ) -> tuple[list[Hit], Scores]:
-        """The k best passages; with per_party, also each Party's best passages (ranked after the k)."""
+        """The k best passages; with per_party, also each Party's best passage (ranked after the k)."""
         s = self.scores(query)
         mask = np.ones(len(s.fused), dtype=bool)
         if party:
@@ -104,27 +112,30 @@ class Searcher:
             # a question number the user names comes first, in the questionnaire's order
             boost = np.array([self._named_rank(p, named) for p in self.index.passages], dtype="float32")
             fused = np.where(np.isfinite(fused) & (boost > 0), fused + 100.0 * boost, fused)
-        ranked = np.argsort(-fused, kind="stable")
+        if len(fused) > 4 * k:  # only the top k need ordering: partition first
+            top = np.argpartition(-fused, k)[:k]
+            ranked = top[np.argsort(-fused[top], kind="stable")]
+        else:
+            ranked = np.argsort(-fused, kind="stable")
         order = [int(i) for i in ranked[:k] if np.isfinite(fused[i])]
         if per_party:
             chosen = set(order)
-            order += [i for i in self._best_per_party(ranked, fused, per_party) if i not in chosen]
+            order += [i for i in self._best_per_party(fused) if i not in chosen]
         hits = [
             Hit(passage=self.index.passages[i], score=float(fused[i]), rank=r, resolved_refs=self.refs_of(self.index.passages[i]))
             for r, i in enumerate(order, start=1)
         ]
         return hits, s
 
-    def _best_per_party(self, ranked: np.ndarray, fused: np.ndarray, per_party: int) -> list[int]:
-        """Each Party's `per_party` best passages, best first overall (vectorised: 45 Parties, 5,000 passages)."""
-        live = ranked[np.isfinite(fused[ranked])]
-        codes = self.party_codes[live]
-        by_party = np.argsort(codes, kind="stable")  # rank order kept within each Party
-        grouped = codes[by_party]
-        starts = np.r_[0, np.flatnonzero(np.diff(grouped)) + 1]
-        lengths = np.diff(np.r_[starts, len(grouped)])
-        nth = np.arange(len(grouped)) - np.repeat(starts, lengths)
-        picked = live[by_party[nth < per_party]]
+    def _best_per_party(self, fused: np.ndarray) -> list[int]:
+        """Each Party's best passage, best first: one max per Party over a fixed Party-sorted order."""
+        values = fused[self.by_party]
+        best = np.maximum.reduceat(values, self.party_starts)
+        hit = values == np.repeat(best, self.party_lengths)
+        # the first passage reaching its Party's best value
+        first = np.maximum.reduceat(np.where(hit, -np.arange(len(values)), -len(values)), self.party_starts)
+        picked = self.by_party[-first]
+        picked = picked[np.isfinite(fused[picked])]
         return [int(i) for i in picked[np.argsort(-fused[picked], kind="stable")]]
 
     @staticmethod
@@ -138,10 +149,13 @@ class Searcher:
         return 0.0
 
     def refs_of(self, p: Passage) -> list[dict]:
-        reply = self._replies.get(p.doc_id)
-        if reply is None or not p.refs:
-            return []
-        return [
-            {"question_ids": list(reply.answers[j].question_ids), "text": reply.answers[j].text}
-            for j in resolve(reply.answers, p.answer_index)
-        ]
+        """The answers a passage points to, resolved once per passage (the index does not change under us)."""
+        cached = self._refs.get(p.pid)
+        if cached is None:
+            reply = self._replies.get(p.doc_id)
+            cached = [] if reply is None or not p.refs else [
+                {"question_ids": list(reply.answers[j].question_ids), "text": reply.answers[j].text}
+                for j in resolve(reply.answers, p.answer_index)
+            ]
+            self._refs[p.pid] = cached
+        return [dict(r, question_ids=list(r["question_ids"])) for r in cached]

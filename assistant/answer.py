@@ -11,6 +11,7 @@ import numpy as np
 
 from .model import Hit, Passage
 from .compare import group_by_party
+from .parsing import id_under
 from .search import Scores, Searcher, parties_named, question_ids_in
 from .store import current_path, load_index
 
@@ -82,12 +83,11 @@ class Assistant:
 
 
 def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
-    """Abstain when no passage is semantically close, unless the user named a question number that exists."""
+    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named."""
     if not hits:
         return True
-    if question_ids_in(query) and any(
-        any(q.startswith(n) for q in h.passage.question_ids for n in question_ids_in(query)) for h in hits[:1]
-    ):
+    named = question_ids_in(query)
+    if named and any(id_under(q, n) for q in hits[0].passage.question_ids for n in named):
         return False
     best = max(float(scores.dense.max()), float(scores.question.max()))
     return best < ABSTAIN_BELOW

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import resource
 import shutil
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -148,10 +147,6 @@ def fallback_rows(index_dir: Path) -> list[Row]:
     for p in index.passages:
         seen.setdefault(p.heading, Row(f"h{len(seen)}", p.heading.split(" — ", 1)[-1], [], "heading"))
     return list(seen.values())[:40]
-
-
-def statistics_line(values: list[float]) -> str:  # pragma: no cover - small helper for ad-hoc use
-    return f"mean {statistics.mean(values):.1f}, median {statistics.median(values):.1f}"
 
 
 def folder_size_mb(folder: Path) -> float:

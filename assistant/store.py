@@ -30,7 +30,7 @@ from .chunking import MAX_TOKENS, chunk_reply, embedding_text, split_sentences
 from .encoder import DEFAULT_MODEL, Encoder, load_encoder
 from .model import Answer, Passage, Reply, ReplyMeta
 from .parsing import parse_reply
-from .readers import Document, ReadError, read_document
+from .readers import Document, ReadError, read_document, sha256_of
 from .references import opens_with_pointer, resolve
 from .tokens import bm25_tokens
 from .vectors import FaissFlatIndex, VectorIndex
@@ -144,7 +144,6 @@ def stale_reason(index_dir: Path, corpus: Path | None = None, settings: Settings
         files = corpus_files(corpus)
     except CorpusError:
         return None  # the corpus is elsewhere; trust the index as built
-    from .readers import sha256_of
 
     present = {p.name: p for p in files}
     for name, path in present.items():
@@ -268,8 +267,6 @@ def build_index(
     replies: list[Reply] = []
     chunks: dict[str, list[Passage]] = {}  # unchanged files' passages, as the live build has them
     for path in files:
-        from .readers import sha256_of
-
         seen = previous.get(path.name)
         if seen and seen[0] == sha256_of(path) and seen[1] == _overrides_key(overrides.get(path.name)):
             replies.append(seen[2])

@@ -15,8 +15,6 @@ from .parsing import id_under
 from .search import Scores, Searcher, parties_named, question_ids_in
 from .store import current_path, load_index
 
-_reload_lock = threading.Lock()
-
 # Calibrated on the dev set's score distribution (not its wording): the best passage's cosine to an
 # out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
 ABSTAIN_BELOW = 0.32
@@ -30,7 +28,8 @@ class Assistant:
 
     searcher: Searcher
     index_dir: Path | None = None
-    # held while a question is answered and while a background build borrows the encoder, one batch at a time
+    # held while a question is answered, while a newer build is loaded, and while a background build
+    # borrows the encoder (one batch at a time)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def current(self) -> Searcher:
@@ -39,7 +38,7 @@ class Assistant:
             live = current_path(self.index_dir)
             searcher = self.searcher
             if live is not None and live != searcher.index.path:
-                with _reload_lock:
+                with self.lock:
                     if self.searcher.index.path != live:
                         self.searcher = Searcher(load_index(self.index_dir), searcher.encoder, searcher.weights)
         return self.searcher
@@ -56,9 +55,9 @@ class Assistant:
         grouped = len(parties) > 1 and not party and not named
         hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar,
                                        per_party=grouped)
-        pool, hits = hits, hits[:k]
+        pool, hits = hits, hits[:k]  # the pool adds each Party's best passage when grouped
         abstained = should_abstain(query, hits, scores)
-        for h in hits:
+        for h in pool:
             h.weak = abstained
         result = {
             "id": qid,
@@ -69,8 +68,6 @@ class Assistant:
         }
         if grouped:
             # a question about no Party in particular: what each Party said, best Party first
-            for h in pool:
-                h.weak = abstained
             result["groups"] = [
                 {"party": g["party"], "doc_id": g["doc_id"], "best_score": round(g["best_score"], 4),
                  "passages": [passage_json(pool[r - 1]) for r in g["ranks"]]}

@@ -317,12 +317,13 @@ def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path 
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv"]), default="text", show_default=True)
 @index_option
 @corpus_option
+@backend_option
 def compare(question_id: str, parties: tuple[str, ...], as_json: bool, fmt: str, index_dir: Path,
-            corpus: Path | None) -> None:
+            corpus: Path | None, backend: str) -> None:
     """Every Party's answer to QUESTION_ID (e.g. 9.3), pointers resolved, Parties with no answer listed."""
     from .compare import Comparer, UnknownQuestion, compare_csv, compare_markdown
 
-    index = ensure_index(index_dir, corpus, os.environ.get("ASSISTANT_BACKEND", DEFAULT_BACKEND))
+    index = ensure_index(index_dir, corpus, backend)
     try:
         result = Comparer(index).compare(question_id, list(parties) or None)
     except UnknownQuestion as exc:
@@ -348,11 +349,12 @@ def compare(question_id: str, parties: tuple[str, ...], as_json: bool, fmt: str,
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON matrix.")
 @index_option
 @corpus_option
-def coverage(as_json: bool, index_dir: Path, corpus: Path | None) -> None:
+@backend_option
+def coverage(as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
     """Parties x questions: answered (+), answered only by pointing elsewhere (>), blank (.)."""
     from .compare import ANSWERED, POINTER, Comparer
 
-    index = ensure_index(index_dir, corpus, os.environ.get("ASSISTANT_BACKEND", DEFAULT_BACKEND))
+    index = ensure_index(index_dir, corpus, backend)
     result = Comparer(index).coverage()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -12,7 +12,8 @@ from pathlib import Path
 import gradio as gr
 
 from .chunking import short_question
-from .compare import ANSWERED, BLANK, POINTER, Comparer, compare_csv, compare_markdown, parse_question_id
+from .compare import (ANSWERED, BLANK, POINTER, Comparer, column_of, compare_csv, compare_markdown,
+                      parse_question_id)
 
 MARKS = {ANSWERED: "✓ answered", POINTER: "→ points elsewhere", BLANK: "— blank"}
 COMPARE_CSS = """
@@ -89,7 +90,7 @@ class CompareService:
         order: list[str] = []
         for h in hits:
             for q in h.passage.question_ids:
-                col = ".".join([x for x in q.split(".") if x.isdigit()][:2])
+                col = column_of(q)
                 if col not in order:
                     order.append(col)
         by_id = {c.split(" — ")[0]: c for c in self.choices()}

@@ -1,40 +1,48 @@
-"""The `assistant` command: build, ask, eval, bench, serve; every command takes --index."""
+"""The `assistant` command: a thin layer over the Python API (assistant.api).  Every failure the user can act on
+is one line on stderr and exit status 1; `build` exits 3 when it had to skip a file."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import socket
 import sys
 from pathlib import Path
 
 import click
 
-from .encoder import DEFAULT_MODEL, EncoderError
-from .readers import ReadError
-from .store import IndexProblem, Settings
+from .api import DEFAULT_CORPUS, DEFAULT_INDEX, Assistant, corpus_of, settings_for
+from .encoders.base import BACKENDS, DEFAULT_BACKEND
+from .errors import AssistantError
+from .ingest.questionnaire import PILLARS, PILLARS_FR
 
-DEFAULT_INDEX = Path("index")
-DEFAULT_CORPUS = Path("corpus")
+DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
 
 index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=DEFAULT_INDEX,
                             show_default=True, help="Index folder.")
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path), default=None,
                              help="Folder of reply files [default: corpus/, or the one the index was built from].")
-# ONNX Runtime is the default: same model, same figures on the dev set, 2.6x faster queries and a 4x faster
-# start than PyTorch (assistant bench); the first use exports the packaged weights once (~10 s).
-DEFAULT_BACKEND = "onnx"
-backend_option = click.option("--backend", type=click.Choice(["torch", "onnx", "onnx-int8"]),
+backend_option = click.option("--backend", type=click.Choice(BACKENDS),
                               default=lambda: os.environ.get("ASSISTANT_BACKEND", DEFAULT_BACKEND),
                               show_default=DEFAULT_BACKEND, help="Encoder back end (env ASSISTANT_BACKEND).")
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
 
 
-def settings_from_env(backend: str = DEFAULT_BACKEND) -> Settings:
-    return Settings(model=os.environ.get("ASSISTANT_MODEL", DEFAULT_MODEL), backend=backend)
+def format_option(*formats: str):
+    """`--format` with the formats a command has, and `--json` as a short alias for `--format json`."""
+    def decorate(f):
+        f = click.option("--json", "as_json", is_flag=True, help="Short for --format json.")(f)
+        return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                            help="Output format.")(f)
+    return decorate
 
 
-def _progress_builder(quiet: bool):
-    """A tqdm bar over files, closed by the caller; quiet builds print nothing."""
+def chosen_format(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def progress_bar(quiet: bool):
+    """(progress callback, close) for a build: a tqdm bar over files on stderr, or nothing."""
     if quiet:
         return None, lambda: None
     from tqdm import tqdm
@@ -49,51 +57,42 @@ def _progress_builder(quiet: bool):
     return progress, bar.close
 
 
-def run_build(corpus: Path, index_dir: Path, backend: str = DEFAULT_BACKEND, quiet: bool = False):
-    from .store import build_index
-
-    progress, close = _progress_builder(quiet)
+def open_assistant(index_dir: Path, corpus: Path | None, backend: str) -> Assistant:
+    progress, close = progress_bar(quiet=not sys.stderr.isatty())
     try:
-        report = build_index(corpus, index_dir, settings_from_env(backend), progress=progress)
+        return Assistant.open(index_dir, corpus=corpus, backend=backend, progress=progress)
     finally:
         close()
-    return report
-
-
-def ensure_index(index_dir: Path, corpus: Path | None, backend: str):
-    """Load the index, building it first when it is missing or stale; say so on stderr, never a traceback."""
-    from .store import load_index, read_manifest, stale_reason
-
-    manifest = read_manifest(index_dir)
-    corpus_dir = corpus or (Path(manifest["corpus"]) if manifest and manifest.get("corpus") else DEFAULT_CORPUS)
-    reason = stale_reason(index_dir, corpus_dir, settings_from_env(backend))
-    if reason:
-        if not corpus_dir.is_dir():
-            raise click.ClickException(f"{reason}, and there is no corpus folder {corpus_dir} to build it from; "
-                                       f"run `assistant build --corpus DIR --index {index_dir}`")
-        click.echo(f"Index needs building ({reason}); building from {corpus_dir} …", err=True)
-        click.echo(run_build(corpus_dir, index_dir, backend).summary(), err=True)
-    return load_index(index_dir)
-
-
-def make_assistant(index_dir: Path, corpus: Path | None, backend: str):
-    from .answer import Assistant
-    from .encoder import load_encoder
-    from .search import Searcher
-
-    index = ensure_index(index_dir, corpus, backend)
-    encoder = load_encoder(index.manifest.get("model", DEFAULT_MODEL), backend)
-    return Assistant(Searcher(index, encoder), index_dir=index_dir)
 
 
 class FriendlyGroup(click.Group):
-    """Known failures become one clear line and exit 1, not a traceback."""
+    """Known failures (the AssistantError family) become one clear line and exit 1, not a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (IndexProblem, ReadError, EncoderError) as exc:
+        except AssistantError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+def quiet_libraries() -> None:
+    """Offline, no library progress bars; the assistant's own notices (an index being built) go to stderr."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    log = logging.getLogger("assistant")
+    if not any(isinstance(h, EchoHandler) for h in log.handlers):
+        log.addHandler(EchoHandler())
+        log.setLevel(logging.WARNING)
+        log.propagate = False
+
+
+class EchoHandler(logging.Handler):
+    """The assistant's notices on stderr, through click (so they reach whatever stderr is at the time)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
 
 
 @click.group(cls=FriendlyGroup)
@@ -103,22 +102,20 @@ def cli() -> None:
     quiet_libraries()
 
 
-def quiet_libraries() -> None:
-    """Offline, and no library progress bars or length warnings on the user's terminal."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
-
 @cli.command()
 @corpus_option
 @index_option
 @backend_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
     """Parse, embed and index every reply in the corpus folder (unchanged files are reused)."""
-    report = run_build(corpus or DEFAULT_CORPUS, index_dir, backend, quiet)
+    from .store.build import build_index
+
+    progress, close = progress_bar(quiet)
+    try:
+        report = build_index(corpus or DEFAULT_CORPUS, index_dir, settings_for(backend), progress=progress)
+    finally:
+        close()
     click.echo(report.summary())
 
 
@@ -131,19 +128,20 @@ def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> No
 @corpus_option
 @index_option
 @backend_option
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 def add(file: Path, party: str | None, doc_id: str | None, round_: str | None, language: str | None,
         corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
     """Check a reply FILE, copy it into the corpus under a safe name and index it (only new files are embedded)."""
-    from .intake import add_reply, check_reply
+    from .ingest.preview import check_reply
+    from .store.adding import add_reply
 
     overrides = {"party": party, "doc_id": doc_id, "round": round_, "language": language}
     preview = check_reply(file, overrides)
     click.echo(preview.summary(), err=True)
-    progress, close = _progress_builder(quiet)
+    progress, close = progress_bar(quiet)
     try:
         result = add_reply(file, corpus or DEFAULT_CORPUS, index_dir, overrides, preview=preview,
-                           settings=settings_from_env(backend), progress=progress)
+                           settings=settings_for(backend), progress=progress)
     finally:
         close()
     click.echo(result.message())
@@ -151,134 +149,99 @@ def add(file: Path, party: str | None, doc_id: str | None, round_: str | None, l
         click.echo(result.report.summary())
 
 
+PILLAR_CHOICE = click.Choice([*PILLARS, *(PILLARS_FR[p] for p in PILLARS if PILLARS_FR[p] != p)],
+                             case_sensitive=False)
+
+
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages to return.")
-@click.option("--party", default=None, help="Only this Party's reply.")
-@click.option("--pillar", default=None, help="Only this pillar (Prevention, Protection, Legislation, Prosecution).")
+@click.option("--party", default=None, help="Only this Party's reply (any of its names: Germany, Allemagne…).")
+@click.option("--pillar", default=None, type=PILLAR_CHOICE, help="Only this pillar.")
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help='JSON lines {"id": ..., "query": ...}; one result per line, in order.')
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of text.")
+@format_option("text", "json", "markdown")
 @index_option
 @corpus_option
 @backend_option
-def ask(question: str | None, k: int, party: str | None, pillar: str | None, batch: Path | None, as_json: bool,
-        index_dir: Path, corpus: Path | None, backend: str) -> None:
+def ask(question: str | None, k: int, party: str | None, pillar: str | None, batch: Path | None, fmt: str,
+        as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
     """Answer QUESTION with cited passages from the replies."""
-    from .answer import to_text
+    from .jsonl import read_jsonl
+    from .query.render import to_markdown, to_text
 
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE")
-    if party is not None and not party.strip():
-        party = None
-    requests = _read_batch(batch) if batch else [{"id": None, "query": question}]
-    assistant = make_assistant(index_dir, corpus, backend)
-    if party and party.lower() not in {p.lower() for p in assistant.searcher.index.parties}:
-        known = ", ".join(assistant.searcher.index.parties)
-        raise click.ClickException(f"no reply from Party {party!r} in the index; Parties indexed: {known}")
+    requests = read_jsonl(batch) if batch else [{"id": None, "query": question}]
+    assistant = open_assistant(index_dir, corpus, backend)
+    fmt = chosen_format(fmt, as_json)
     for req in requests:
         result = assistant.ask(req["query"], k=k, party=party, pillar=pillar, qid=req.get("id"))
-        if as_json:
+        if fmt == "json":
             click.echo(json.dumps(result, ensure_ascii=False))
+        elif fmt == "markdown":
+            click.echo(to_markdown(result) + "\n")
         else:
             click.echo(to_text(result) + "\n")
 
 
-def _read_batch(path: Path) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict) or not isinstance(data.get("query"), str):
-                raise ValueError('expected an object with a "query" string')
-        except ValueError as exc:
-            raise click.ClickException(f"{path.name} line {n}: {exc}") from exc
-        rows.append({"id": data.get("id"), "query": data["query"]})
-    return rows
-
-
 @cli.command("eval")
-@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="JSON lines {id, query, gold, kind}.")
+@click.option("--questions", "question_files", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, multiple=True, help="JSON lines {id, query, gold, kind}; repeat to report sets side by side.")
 @click.option("--misses", is_flag=True, help="Also list the questions whose first passage misses.")
 @index_option
 @corpus_option
 @backend_option
-def evaluate(questions: Path, misses: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
-    """Recall@1, Recall@5, MRR@10 (overall and per kind) and abstention on a question set."""
-    from .evaluation import evaluate as run_eval
-    from .evaluation import format_report, load_rows
+def evaluate(question_files: tuple[Path, ...], misses: bool, index_dir: Path, corpus: Path | None,
+             backend: str) -> None:
+    """Recall@1, Recall@5, MRR@10 (overall and per kind) and abstention on one or more question sets."""
+    from .tools.evaluation import evaluate as run_eval
+    from .tools.evaluation import format_report, load_rows
 
-    try:
-        rows = load_rows(questions)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    assistant = make_assistant(index_dir, corpus, backend)
-    report = run_eval(lambda q, k: assistant.ask(q, k=k), rows)
-    if misses:
-        for r in report.misses(1):
-            click.echo(f"miss {r.row.id}: {r.row.query} gold={r.row.gold} first hit at {r.first_hit} "
-                       f"top={r.ranked_ids[:3]}")
-    click.echo(format_report(report))
-
-
-DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
+    sets = [(path, load_rows(path)) for path in question_files]
+    assistant = open_assistant(index_dir, corpus, backend)
+    for n, (path, rows) in enumerate(sets):
+        report = run_eval(lambda q, k, row: assistant.ask(q, k=k, party=row.party), rows)
+        if len(sets) > 1:
+            click.echo(("\n" if n else "") + f"== {path.name}")
+        if misses:
+            for r in report.misses(1):
+                click.echo(f"miss {r.row.id}: {r.row.query} gold={r.row.gold} first hit at {r.first_hit} "
+                           f"top={r.ranked_ids[:3]}")
+        click.echo(format_report(report))
 
 
 @cli.command()
-@click.option("--questions", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"Question set for latency and eval [default: {DEV_QUESTIONS} if present].")
-@click.option("--backends", default="onnx,torch,onnx-int8", show_default=True,
-              help="Encoder back ends to compare, comma-separated.")
-@click.option("--ablations/--no-ablations", default=True, show_default=True,
-              help="Also print what each retrieval method adds.")
-@click.option("--replies", type=click.IntRange(2, 500), default=None,
-              help="Instead: scale figures on a synthetic round of N replies derived from the first corpus file.")
-@click.option("--load", "load", is_flag=True,
-              help="Instead: serve the page on a free loopback port and send it 50 questions from 10 clients.")
+@click.argument("question_id")
+@click.option("--party", "parties", multiple=True, help="Only these Parties (repeatable; any of their names).")
+@format_option("text", "json", "markdown", "csv")
 @index_option
 @corpus_option
-def bench(questions: Path | None, backends: str, ablations: bool, replies: int | None, load: bool, index_dir: Path,
-          corpus: Path | None) -> None:
-    """Print build speed, query latency against the encoder floor, peak memory, back ends and ablations."""
-    from .bench import fallback_rows, run_ablations, run_scale, run_speed
-    from .evaluation import load_rows
-    from .store import corpus_files
+@backend_option
+def compare(question_id: str, parties: tuple[str, ...], fmt: str, as_json: bool, index_dir: Path,
+            corpus: Path | None, backend: str) -> None:
+    """Every Party's answer to QUESTION_ID (e.g. 9.3), pointers resolved, Parties with no answer listed."""
+    from .query.render import compare_csv, compare_markdown, compare_text
 
-    names = [b.strip() for b in backends.split(",") if b.strip()]
-    unknown = [b for b in names if b not in ("torch", "onnx", "onnx-int8")]
-    if unknown:
-        raise click.UsageError(f"unknown back end(s): {', '.join(unknown)}")
-    corpus_dir = corpus or DEFAULT_CORPUS
-    questions = questions or (DEV_QUESTIONS if DEV_QUESTIONS.exists() else None)
-    if questions:
-        rows = load_rows(questions)
-    else:
-        ensure_index(index_dir, corpus, names[0])
-        rows = fallback_rows(index_dir)
-    click.echo(f"corpus {corpus_dir} ({len(list(corpus_dir.glob('*')))} files), {len(rows)} questions"
-               f"{' from ' + str(questions) if questions else ' (questionnaire headings)'}")
-    if replies:
-        run_scale(corpus_files(corpus_dir)[0], replies, rows, settings_from_env(names[0]), echo=click.echo)
-        return
-    if load:
-        from .app import launch
-        from .loadcheck import format_load, run_load_check
+    result = open_assistant(index_dir, corpus, backend).compare(question_id, list(parties) or None)
+    show = {"json": lambda r: json.dumps(r, ensure_ascii=False), "markdown": compare_markdown,
+            "csv": compare_csv, "text": compare_text}[chosen_format(fmt, as_json)]
+    click.echo(show(result), nl=fmt != "csv")
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        demo = launch(make_assistant(index_dir, corpus, names[0]), host="127.0.0.1", port=port, block=False)
-        try:
-            click.echo(format_load(run_load_check(demo.local_url, [r.query for r in rows], total=50, concurrency=10)))
-        finally:
-            demo.close()
-        return
-    run_speed(corpus_dir, index_dir, rows, names, settings_from_env(names[0]), echo=click.echo)
-    if ablations and any(r.gold for r in rows):
-        run_ablations(corpus_dir, rows, settings_from_env(names[0]), echo=click.echo)
+
+@cli.command()
+@format_option("text", "json", "markdown", "csv")
+@index_option
+@corpus_option
+@backend_option
+def coverage(fmt: str, as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Parties x questions: answered (+), answered only by pointing elsewhere (>), blank (.)."""
+    from .query.render import coverage_csv, coverage_markdown, coverage_text
+
+    result = open_assistant(index_dir, corpus, backend).coverage()
+    show = {"json": lambda r: json.dumps(r, ensure_ascii=False), "markdown": coverage_markdown,
+            "csv": coverage_csv, "text": coverage_text}[chosen_format(fmt, as_json)]
+    click.echo(show(result), nl=fmt != "csv")
 
 
 @cli.command()
@@ -295,77 +258,119 @@ def bench(questions: Path | None, backends: str, ablations: bool, replies: int |
 def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str,
           watch: bool) -> None:
     """Serve the chat page (builds the index first when it is missing or stale)."""
-    from .app import serve as serve_app
+    from .web.page import serve as serve_page
 
     if auth and ":" not in auth:
         raise click.UsageError("--auth takes USER:PASSWORD")
-    assistant = make_assistant(index_dir, corpus, backend)
+    assistant = open_assistant(index_dir, corpus, backend)
     if watch:
-        from .watch import index_rebuilder, start_watcher
+        from .encoders.shared import SharedEncoder
+        from .store.watch import index_rebuilder, start_watcher
 
-        corpus_dir = corpus or Path(assistant.searcher.index.manifest.get("corpus") or DEFAULT_CORPUS)
-        start_watcher(corpus_dir, index_rebuilder(corpus_dir, index_dir, settings_from_env(backend),
-                                                  assistant.searcher.encoder, assistant.lock))
+        corpus_dir = corpus_of(index_dir, corpus)
+        start_watcher(corpus_dir, index_rebuilder(corpus_dir, index_dir, settings_for(backend),
+                                                  SharedEncoder(assistant.encoder, assistant.lock)))
         click.echo(f"Watching {corpus_dir} for new or changed replies", err=True)
-    serve_app(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
+    serve_page(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
 
 
-@cli.command()
-@click.argument("question_id")
-@click.option("--party", "parties", multiple=True, help="Only these Parties (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON result.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv"]), default="text", show_default=True)
+# --------------------------------------------------------------------------- bench
+
+questions_option = click.option(
+    "--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help=f"Question set for latency and eval [default: {DEV_QUESTIONS} if present, else the questionnaire].")
+
+
+def bench_rows(questions: Path | None, index_dir: Path, corpus: Path | None, backend: str):
+    from .tools.bench import fallback_rows
+    from .tools.evaluation import load_rows
+
+    questions = questions or (DEV_QUESTIONS if DEV_QUESTIONS.exists() else None)
+    if questions:
+        return load_rows(questions), str(questions)
+    return fallback_rows(open_assistant(index_dir, corpus, backend).index), "the questionnaire's headings"
+
+
+@cli.group()
+def bench() -> None:
+    """Print figures: `speed` (build, latency against the encoder floor, memory, back ends, ablations),
+    `scale` (a synthetic round of replies), `load` (concurrent clients against the page)."""
+
+
+@bench.command("speed")
+@questions_option
+@click.option("--backends", default=",".join(BACKENDS), show_default=True,
+              help="Encoder back ends to compare, comma-separated.")
+@click.option("--ablations/--no-ablations", default=True, show_default=True,
+              help="Also print what each retrieval method adds.")
+@index_option
+@corpus_option
+def bench_speed(questions: Path | None, backends: str, ablations: bool, index_dir: Path, corpus: Path | None) -> None:
+    """Build speed, query latency against the encoder floor, peak memory, back ends side by side, ablations."""
+    from .store.corpus import corpus_files
+    from .tools.bench import run_ablations, run_speed
+
+    names = [b.strip() for b in backends.split(",") if b.strip()]
+    unknown = [b for b in names if b not in BACKENDS]
+    if unknown or not names:
+        raise click.UsageError(f"unknown back end(s): {', '.join(unknown) or '(none)'}; use {', '.join(BACKENDS)}")
+    corpus_dir = corpus_of(index_dir, corpus)
+    files = corpus_files(corpus_dir)
+    if not files:
+        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    rows, source = bench_rows(questions, index_dir, corpus, names[0])
+    click.echo(f"corpus {corpus_dir} ({len(files)} replies), {len(rows)} questions from {source}")
+    run_speed(corpus_dir, rows, names, settings_for(names[0]), echo=click.echo)
+    if ablations and any(r.gold for r in rows):
+        run_ablations(corpus_dir, rows, settings_for(names[0]), echo=click.echo)
+
+
+@bench.command("scale")
+@click.option("--replies", type=click.IntRange(2, 500), default=45, show_default=True,
+              help="Replies in the synthetic round, derived from the first corpus file.")
+@questions_option
 @index_option
 @corpus_option
 @backend_option
-def compare(question_id: str, parties: tuple[str, ...], as_json: bool, fmt: str, index_dir: Path,
-            corpus: Path | None, backend: str) -> None:
-    """Every Party's answer to QUESTION_ID (e.g. 9.3), pointers resolved, Parties with no answer listed."""
-    from .compare import Comparer, UnknownQuestion, compare_csv, compare_markdown
+def bench_scale(replies: int, questions: Path | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Build, incremental add, latency and comparison on a synthetic round of N replies."""
+    from .store.corpus import corpus_files
+    from .tools.scale import run_scale
 
-    index = ensure_index(index_dir, corpus, backend)
+    corpus_dir = corpus_of(index_dir, corpus)
+    files = corpus_files(corpus_dir)
+    if not files:
+        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    rows, source = bench_rows(questions, index_dir, corpus, backend)
+    click.echo(f"synthetic round of {replies} replies from {files[0].name}, {len(rows)} questions from {source}")
+    run_scale(files[0], replies, rows, settings_for(backend), echo=click.echo)
+
+
+@bench.command("load")
+@click.option("--total", type=click.IntRange(1, 10000), default=50, show_default=True, help="Questions to send.")
+@click.option("--clients", type=click.IntRange(1, 200), default=10, show_default=True, help="Concurrent clients.")
+@questions_option
+@index_option
+@corpus_option
+@backend_option
+def bench_load(total: int, clients: int, questions: Path | None, index_dir: Path, corpus: Path | None,
+               backend: str) -> None:
+    """Serve the page on a free loopback port and send it questions from concurrent clients."""
+    import socket
+
+    from .tools.loadcheck import format_load, run_load_check
+    from .web.page import launch
+
+    rows, _ = bench_rows(questions, index_dir, corpus, backend)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = launch(open_assistant(index_dir, corpus, backend), host="127.0.0.1", port=port, block=False)
     try:
-        result = Comparer(index).compare(question_id, list(parties) or None)
-    except UnknownQuestion as exc:
-        raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-    elif fmt == "markdown":
-        click.echo(compare_markdown(result))
-    elif fmt == "csv":
-        click.echo(compare_csv(result), nl=False)
-    else:
-        click.echo(f"Q{result['question_id']}: {result['question'].splitlines()[0] if result['question'] else ''}\n")
-        for row in result["parties"]:
-            click.echo(f"== {row['party']} ({row['status']}) {row['citation']}")
-            if row["text"]:
-                click.echo(row["text"])
-            for ref in row["resolved_refs"]:
-                click.echo(f"   -> Q{', '.join(ref['question_ids'])}: {ref['text'][:300]}")
-            click.echo("")
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON matrix.")
-@index_option
-@corpus_option
-@backend_option
-def coverage(as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
-    """Parties x questions: answered (+), answered only by pointing elsewhere (>), blank (.)."""
-    from .compare import ANSWERED, POINTER, Comparer
-
-    index = ensure_index(index_dir, corpus, backend)
-    result = Comparer(index).coverage()
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    marks = {ANSWERED: "+", POINTER: ">"}
-    width = max(len(p["party"]) for p in result["parties"])
-    for row in result["parties"]:
-        cells = "".join(marks.get(row["cells"][q], ".") for q in result["questions"])
-        click.echo(f"{row['party']:<{width}}  {cells}")
-    click.echo(f"columns: {' '.join(result['questions'])}")
-    click.echo("+ answered   > answered only by pointing to another answer   . blank")
+        click.echo(format_load(run_load_check(demo.local_url, [r.query for r in rows], total=total,
+                                              concurrency=clients)))
+    finally:
+        demo.close()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -20,14 +20,14 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
 @pytest.fixture(scope="session")
 def encoder():
-    from assistant.encoder import load_encoder
+    from assistant.encoders import load_encoder
 
     return load_encoder()
 
 
 @pytest.fixture(scope="session")
 def portugal():
-    from assistant.parsing import parse_file
+    from assistant.ingest.parser import parse_file
 
     return parse_file(PORTUGAL)
 
@@ -35,7 +35,7 @@ def portugal():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, encoder):
     """A corpus copy and an index built from it; tests must not modify either."""
-    from assistant.store import build_index
+    from assistant.store.build import build_index
 
     base = tmp_path_factory.mktemp("built")
     corpus = base / "corpus"
@@ -46,9 +46,9 @@ def built(tmp_path_factory, encoder):
 
 @pytest.fixture(scope="session")
 def assistant_obj(built, encoder):
-    from assistant.answer import Assistant
-    from assistant.search import Searcher
-    from assistant.store import load_index
+    from assistant.api import Assistant
+    from assistant.query.search import Searcher
+    from assistant.store.load import load_index
 
     return Assistant(Searcher(load_index(built / "index"), encoder))
 
@@ -60,7 +60,7 @@ def mini_built(tmp_path_factory, encoder):
     Tests copy it with `copy_built` and change the copy, never this one."""
     from replies import MINI, write_txt
 
-    from assistant.store import build_index
+    from assistant.store.build import build_index
 
     base = tmp_path_factory.mktemp("mini")
     (base / "corpus").mkdir()
@@ -79,9 +79,9 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def served_assistant(built):
     """The assistant a server holds: over the session's Portugal index, reloading a newer build by itself."""
-    from assistant.cli import make_assistant
+    from assistant.api import Assistant
 
-    return make_assistant(built / "index", built / "corpus", "torch")
+    return Assistant.open(built / "index", corpus=built / "corpus")
 
 
 def copy_built(source: Path, dest: Path) -> Path:

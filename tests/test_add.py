@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from fpdf import FPDF
 
 from assistant.cli import cli
-from assistant.intake import safe_name
+from assistant.store.adding import safe_name
 from assistant.model import ReplyMeta
-from assistant.store import current_path, load_index
+from assistant.store.layout import current_path
+from assistant.store.load import load_index
 
 from conftest import copy_built
 from replies import MINI, write_docx, write_txt
@@ -129,8 +130,8 @@ def test_bad_input_changes_nothing(tmp_path, bad_base, case):
 
 
 def test_a_failed_build_puts_the_corpus_back(tmp_path, mini_built, monkeypatch):
-    from assistant import intake
-    from assistant.store import CorpusError
+    from assistant.store import adding as intake
+    from assistant.errors import CorpusError
 
     base = copy_built(mini_built, tmp_path / "kb")
     (base / "corpus" / "metadata.json").write_text('{"T-ES(2017)ICT-PT_Portugal.txt": {"round": "2nd"}}')

@@ -7,7 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import app as appmod
+from assistant.web import chat, page
+from assistant.web import render as webrender
+from assistant.query.render import md_inline
 
 from conftest import free_port
 
@@ -19,7 +21,8 @@ PENALTY = "What is the penalty for possessing child sexual abuse material?"
 OFF_TOPIC = "What is the boiling point of water at sea level?"
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))"
 CONTRACT_KEYS = {"id", "query", "abstained", "passages", "answer"}
-PASSAGE_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "pillar", "text", "citation",
+PASSAGE_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "pillar", "language", "page", "text",
+                "citation",
                 "resolved_refs", "lines", "weak"}
 
 
@@ -34,13 +37,13 @@ def assistant(served_assistant):
 
 @pytest.fixture(scope="module")
 def service(assistant):
-    return appmod.ChatService(assistant)
+    return chat.ChatService(assistant)
 
 
 @pytest.fixture(scope="module")
 def xss_assistant(tmp_path_factory):
     """Portugal's reply cut to its Legislation part (quick to embed), with the 9.3 answer line replaced by a payload."""
-    from assistant.cli import make_assistant
+    from assistant.api import Assistant
 
     lines = PORTUGAL.read_text(encoding="utf-8").splitlines()
     target = next(i for i, line in enumerate(lines) if line.startswith("For the mere possession of pornographic"))
@@ -52,7 +55,7 @@ def xss_assistant(tmp_path_factory):
     base = tmp_path_factory.mktemp("xss")
     (base / "corpus").mkdir()
     (base / "corpus" / PORTUGAL.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return make_assistant(base / "index", base / "corpus", "torch")
+    return Assistant.open(base / "index", corpus=base / "corpus")
 
 
 # ----------------------------------------------------------------------------------------------- chat
@@ -97,10 +100,10 @@ def test_follow_up_questions_keep_the_chat_and_search_their_own_text(service):
 def test_filters_party_pillar_and_k(service):
     assert service.parties == ["Portugal"]
     assert service.pillars == ["Prevention", "Protection", "Legislation", "Prosecution"]
-    result = service.ask(PENALTY, k=2, party=appmod.ALL_PARTIES, pillar="Protection")
+    result = service.ask(PENALTY, k=2, party=chat.ALL_PARTIES, pillar="Protection")
     assert len(result["passages"]) == 2
     assert {p["pillar"] for p in result["passages"]} == {"Protection"}
-    assert service.ask(PENALTY, k=3, party="Portugal", pillar=appmod.ALL_PILLARS)["passages"][0]["question_ids"] == ["9.3"]
+    assert service.ask(PENALTY, k=3, party="Portugal", pillar=chat.ALL_PILLARS)["passages"][0]["question_ids"] == ["9.3"]
 
 
 def test_resolved_references_are_expandable(service):
@@ -110,26 +113,25 @@ def test_resolved_references_are_expandable(service):
 
 
 def test_errors_are_a_sentence_not_a_traceback(assistant):
-    class Broken:
-        searcher = assistant.searcher
+    from assistant.api import Assistant
+    from assistant.errors import IndexCorrupt
 
+    class Broken(Assistant):
         def ask(self, *a, **kw):
-            from assistant.store import IndexCorrupt
-
             raise IndexCorrupt("index/current/passages.json is unreadable")
 
-    service = appmod.ChatService(Broken())
+    service = chat.ChatService(Broken(assistant.searcher))
     history, sources, markdown = service.chat(PENALTY, [], None, None, 5)
     reply = history[-1]["content"]
     assert reply.startswith("Sorry, the question could not be answered")
     assert "unreadable" in reply and "Traceback" not in reply
-    assert markdown == "" and sources == appmod.SOURCES_PLACEHOLDER
+    assert markdown == "" and sources == webrender.placeholder_html()
 
     class Buggy(Broken):
         def ask(self, *a, **kw):
             raise KeyError("secret internals")
 
-    history, _, _ = appmod.ChatService(Buggy()).chat(PENALTY, [], None, None, 5)
+    history, _, _ = chat.ChatService(Buggy(assistant.searcher)).chat(PENALTY, [], None, None, 5)
     assert "unexpected KeyError" in history[-1]["content"]
     assert "secret internals" not in history[-1]["content"]
 
@@ -142,7 +144,7 @@ def test_empty_question_changes_nothing(service):
 # ----------------------------------------------------------------------------------------------- safety
 
 def test_crafted_reply_is_shown_inertly(xss_assistant):
-    service = appmod.ChatService(xss_assistant)
+    service = chat.ChatService(xss_assistant)
     history, sources, _ = service.chat("What are the legal consequences under question 9.3?", [], None, None, 5)
     cited = [p for p in service.ask("What are the legal consequences under question 9.3?")["passages"]
              if "<script>" in p["text"]]
@@ -159,15 +161,16 @@ def test_crafted_reply_is_shown_inertly(xss_assistant):
 
 
 def test_markdown_and_html_neutralised_in_chat_text():
-    text = appmod.md_text(PAYLOAD + " **bold** `code` $x$ https://example.org")
+    text = md_inline(PAYLOAD + " **bold** `code` $x$ https://example.org")
     assert "<" not in text and ">" not in text
     assert "&lt;script&gt;" in text and "onerror=alert\\(2\\)" in text
     assert "\\[click\\]\\(javascript\\:alert\\(3\\)\\)" in text
     assert "\\*\\*bold\\*\\*" in text and "\\`code\\`" in text and "\\$x\\$" in text
     assert "https\\://example.org" in text  # no autolink either
-    html_out = appmod.highlighted(PAYLOAD, ["<img src=x onerror=alert(2)>"])
-    assert html_out == ("&lt;script&gt;alert(1)&lt;/script&gt; <mark>&lt;img src=x onerror=alert(2)&gt;</mark> "
-                        "[click](javascript:alert(3))")
+    card = webrender.sources_html({"passages": [{"rank": 1, "party": "P", "question_ids": ["9.3"], "text": PAYLOAD}],
+                                   "answer": [{"text": "<img src=x onerror=alert(2)>", "rank": 1}]})
+    assert ("&lt;script&gt;alert(1)&lt;/script&gt; <mark>&lt;img src=x onerror=alert(2)&gt;</mark> "
+            "[click](javascript:alert(3))") in card
 
 
 def test_sources_escape_every_field():
@@ -175,20 +178,20 @@ def test_sources_escape_every_field():
     result = {"query": "q", "abstained": False, "answer": [{"text": evil, "rank": 1}], "passages": [{
         "rank": 1, "party": evil, "question_ids": [evil], "heading": evil, "pillar": evil, "text": "a " + evil,
         "citation": evil, "resolved_refs": [{"question_ids": [evil], "text": evil}], "lines": [1, 2], "weak": True}]}
-    out = appmod.sources_html(result)
+    out = webrender.sources_html(result)
     assert evil not in out and "<script" not in out
     # party, ids, heading, pillar, citation, text, the highlighted sentence and the reference: all escaped
-    assert out.count("&quot;&gt;&lt;script&gt;x&lt;/script&gt;") >= 8
-    md = appmod.reply_markdown(result)
+    assert out.count("&#34;&gt;&lt;script&gt;x&lt;/script&gt;") >= 8
+    md = webrender.reply_markdown(result)
     assert "<script" not in md
 
 
 def test_question_label():
     p = {"heading": "Question 9. Criminalisation — 9.4.a possess child self-generated sexual content?"}
-    assert appmod.question_label(p) == "Criminalisation — possess child self-generated sexual content?"
+    assert webrender.question_label(p) == "Criminalisation — possess child self-generated sexual content?"
     p = {"heading": "Question 2. Civil society involvement — 2.1, 2.2 How do State authorities encourage…"}
-    assert appmod.question_label(p) == "Civil society involvement — How do State authorities encourage…"
-    assert appmod.question_label({"heading": "Question 4. Training"}) == "Training"
+    assert webrender.question_label(p) == "Civil society involvement — How do State authorities encourage…"
+    assert webrender.question_label({"heading": "Question 4. Training"}) == "Training"
 
 
 # ----------------------------------------------------------------------------------------------- API
@@ -197,10 +200,10 @@ def test_gradio_client_calls_the_ask_endpoint(assistant):
     from gradio_client import Client
 
     port = free_port()
-    demo = appmod.launch(assistant, host="127.0.0.1", port=port, block=False)
+    demo = page.launch(assistant, host="127.0.0.1", port=port, block=False)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        result = client.predict(PENALTY, 5, appmod.ALL_PARTIES, api_name="/ask")
+        result = client.predict(PENALTY, 5, chat.ALL_PARTIES, api_name="/ask")
         assert isinstance(result, dict)
         assert CONTRACT_KEYS <= set(result) and set(result) <= CONTRACT_KEYS | {"message"}
         assert result["query"] == PENALTY and result["abstained"] is False
@@ -216,17 +219,17 @@ def test_gradio_client_calls_the_ask_endpoint(assistant):
         assert off["abstained"] is True and "do not appear to address" in off["message"]
         assert all(p["weak"] for p in off["passages"])
 
-        with pytest.raises(Exception, match="No reply from Party 'Atlantis'"):
+        with pytest.raises(Exception, match="no reply from Party 'Atlantis'"):
             client.predict(PENALTY, 5, "Atlantis", api_name="/ask")
     finally:
         demo.close()
 
 
 def test_load_check_against_running_server(assistant):
-    from assistant.loadcheck import format_load, run_load_check
+    from assistant.tools.loadcheck import format_load, run_load_check
 
     port = free_port()
-    demo = appmod.launch(assistant, host="127.0.0.1", port=port, block=False)
+    demo = page.launch(assistant, host="127.0.0.1", port=port, block=False)
     try:
         d = run_load_check(f"http://127.0.0.1:{port}/", [PENALTY, OFF_TOPIC, "Which helplines can a child victim call?"],
                            total=6, concurrency=3)
@@ -238,24 +241,15 @@ def test_load_check_against_running_server(assistant):
     assert "6/6 answered" in text and "p95" in text
 
 
-def test_stub_assistant_shape():
-    """ChatService needs only .ask and the index's parties and passages' pillars."""
-    index = SimpleNamespace(parties=["B", "A"], passages=[SimpleNamespace(pillar="Other"),
-                                                          SimpleNamespace(pillar="Protection")])
-    stub = SimpleNamespace(searcher=SimpleNamespace(index=index), ask=lambda *a, **k: {})
-    service = appmod.ChatService(stub)
-    assert service.parties == ["A", "B"] and service.pillars == ["Protection", "Other"]
-
-
 def test_login_when_auth_is_set(assistant):
     from gradio_client import Client
 
     port = free_port()
-    demo = appmod.launch(assistant, host="127.0.0.1", port=port, auth=("reader", "s3cret"), block=False)
+    demo = page.launch(assistant, host="127.0.0.1", port=port, auth=("reader", "s3cret"), block=False)
     try:
         url = f"http://127.0.0.1:{port}/"
         with pytest.raises(Exception):
-            Client(url, verbose=False).predict(PENALTY, 1, appmod.ALL_PARTIES, api_name="/ask")
+            Client(url, verbose=False).predict(PENALTY, 1, chat.ALL_PARTIES, api_name="/ask")
         result = Client(url, auth=("reader", "s3cret"), verbose=False).predict(PENALTY, 1, "Portugal", api_name="/ask")
         assert result["passages"][0]["question_ids"] == ["9.3"]
     finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import app as appmod
-from assistant import intake
-from assistant.answer import Assistant
-from assistant.app_add import AddPanel
-from assistant.search import Searcher
-from assistant.store import load_index
+from assistant.web import chat, page
+from assistant.web import render as webrender
+from assistant.query.render import md_inline
+from assistant.ingest import readers as intake
+from assistant.api import Assistant
+from assistant.web.add_panel import AddPanel
+from assistant.query.search import Searcher
+from assistant.store.load import load_index
 
 from conftest import copy_built
 from replies import MINI, write_docx, write_pdf
@@ -29,7 +31,7 @@ def test_preview_shows_what_was_detected(tmp_path, panel):
     upload = write_pdf(tmp_path / "andorra.pdf", MINI, "ANDORRA", "AD")
     text, button = panel.preview(str(upload))
     assert button["interactive"] is True
-    md = appmod.md_text
+    md = md_inline
     for expected in ("andorra.pdf", "**Party:** Andorra", f"**Document code:** {md('T-ES(2017)ICT-AD')}",
                      "**Round:** 2nd", "**Language:** English", "**Answers found:** 12", "pages",
                      "no answer:** 1, 2, 3, 4, 5, 6, 7, 9.4"):
@@ -51,7 +53,7 @@ def test_bad_uploads_are_refused_with_a_reason(tmp_path, panel, monkeypatch, nam
     path.write_bytes(data)
     text, button = panel.preview(str(path))
     assert button["interactive"] is False
-    assert text.startswith("**This file cannot be added.**") and appmod.md_text(problem) in text
+    assert text.startswith("**This file cannot be added.**") and md_inline(problem) in text
 
 
 def test_confirm_indexes_in_the_background_and_offers_the_new_party(tmp_path, panel):
@@ -62,17 +64,17 @@ def test_confirm_indexes_in_the_background_and_offers_the_new_party(tmp_path, pa
     final, dropdown = steps[-1]
     assert final.startswith("**Done:** Added Principality of Andorra's reply") and "Indexed" in final
     assert "/builds/" not in final
-    assert dropdown["choices"] == [appmod.ALL_PARTIES, "Portugal", "Principality of Andorra"]
+    assert dropdown["choices"] == [chat.ALL_PARTIES, "Portugal", "Principality of Andorra"]
     assert (panel.corpus / "T-ES(2017)ICT-AD_Principality-of-Andorra.docx").is_file()
     # the chat's service sees the new Party at once, and answers from its reply
-    service = appmod.ChatService(panel.assistant)
+    service = chat.ChatService(panel.assistant)
     assert service.parties == ["Portugal", "Principality of Andorra"]
     result = service.ask("What is the penalty for possessing child sexual abuse material?",
                          party="Principality of Andorra")
     assert result["passages"] and {p["party"] for p in result["passages"]} == {"Principality of Andorra"}
 
     again = list(panel.confirm(str(upload), "Principality of Andorra"))
-    assert appmod.md_text("same content): skipped") in again[-1][0]
+    assert md_inline("same content): skipped") in again[-1][0]
 
 
 def test_one_indexing_at_a_time_and_errors_change_nothing(tmp_path, panel):
@@ -84,11 +86,11 @@ def test_one_indexing_at_a_time_and_errors_change_nothing(tmp_path, panel):
     first.thread.join(120)
     before = sorted(p.name for p in panel.corpus.iterdir())
     final, dropdown = list(panel.confirm(str(junk)))[-1]
-    assert final.startswith("**Not added:**") and appmod.md_text("junk.docx: is not a valid Word") in final
+    assert final.startswith("**Not added:**") and md_inline("junk.docx: is not a valid Word") in final
     assert sorted(p.name for p in panel.corpus.iterdir()) == before
 
 
 def test_the_page_has_the_panel(panel):
-    demo = appmod.build_app(panel.assistant)
+    demo = page.build_app(panel.assistant)
     assert isinstance(demo.adder, AddPanel)
-    assert appmod.build_app(Assistant(panel.assistant.searcher)).adder is None  # no index folder: no panel
+    assert page.build_app(Assistant(panel.assistant.searcher)).adder is None  # no index folder: no panel

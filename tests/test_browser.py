@@ -7,7 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import app as appmod
+from assistant.api import Assistant
+from assistant.web import chat
+from assistant.web import page as webpage
+from assistant.web import render as webrender
+from assistant.query.render import md_inline
 
 from conftest import free_port
 
@@ -42,7 +46,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def page_url(served_assistant):
-    demo = appmod.launch(served_assistant, host="127.0.0.1", port=free_port(), block=False)
+    demo = webpage.launch(served_assistant, host="127.0.0.1", port=free_port(), block=False)
     yield demo.local_url
     demo.close()
 
@@ -103,18 +107,11 @@ def test_abstention_shown_plainly(page, page_url):
     page.screenshot(path=str(OUTPUT / "browser-abstain.png"), full_page=True)
 
 
-class CraftedAssistant:
+class CraftedAssistant(Assistant):
     """Returns a reply whose text is an attack: the page must show it as text."""
 
     PAYLOAD = ('<script>window.__xss=1</script> <img src=x onerror="window.__xss=2"> '
                '[click](javascript:window.__xss=3) <b onmouseover=alert(4)>bold</b> **stars**')
-
-    def __init__(self):
-        index = SimpleNamespace(parties=["Portugal"], passages=[SimpleNamespace(pillar="Legislation")], replies=[])
-        self.searcher = SimpleNamespace(index=index)
-
-    def current(self):
-        return self.searcher
 
     def ask(self, query, k=5, party=None, pillar=None, qid=None):
         p = self.PAYLOAD
@@ -127,8 +124,8 @@ class CraftedAssistant:
                               "weak": False}]}
 
 
-def test_crafted_reply_is_inert_in_the_browser(browser):
-    demo = appmod.launch(CraftedAssistant(), host="127.0.0.1", port=free_port(), block=False)
+def test_crafted_reply_is_inert_in_the_browser(browser, served_assistant):
+    demo = webpage.launch(CraftedAssistant(served_assistant.searcher), host="127.0.0.1", port=free_port(), block=False)
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     dialogs: list[str] = []
     try:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import app as appmod
-from assistant.cli import make_assistant
+from assistant.web import chat
+from assistant.web import page as webpage
+from assistant.web import render as webrender
+from assistant.query.render import md_inline
+from assistant.api import Assistant
 
 from conftest import free_port
 from test_browser import ARGS, CHROMIUM, OUTPUT
@@ -21,7 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 @pytest.fixture(scope="module")
 def page(three_parties):  # noqa: F811
-    demo = appmod.launch(make_assistant(three_parties / "index", three_parties / "corpus", "torch"),
+    demo = webpage.launch(Assistant.open(three_parties / "index", corpus=three_parties / "corpus"),
                          host="127.0.0.1", port=free_port(), block=False)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.chunking import chunk_reply, embedding_text, split_sentences
+from assistant.ingest.chunking import chunk_reply, embedding_text
+from assistant.ingest.sentences import split_sentences
 
 
 def test_every_passage_fits_the_model(portugal, encoder):

@@ -102,7 +102,7 @@ def test_missing_corpus_and_index_is_a_clear_error(runner, tmp_path):
     result = runner.invoke(cli, ["ask", "anything", "--index", str(tmp_path / "idx"), "--corpus",
                                  str(tmp_path / "nowhere")])
     assert result.exit_code == 1
-    assert "no corpus folder" in result.output and "Traceback" not in result.output
+    assert "nowhere does not exist" in result.output and "Traceback" not in result.output
 
 
 def test_build_command_summary(runner, built, tmp_path):

@@ -8,8 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
-from assistant.compare import Comparer, UnknownQuestion, compare_csv, compare_markdown
-from assistant.synthetic import synthetic_reply
+from assistant.errors import UnknownQuestion
+from assistant.query.compare import Comparer
+from assistant.query.render import compare_csv, compare_markdown
+from assistant.tools.synthetic import synthetic_reply
 
 from conftest import PORTUGAL
 
@@ -24,7 +26,7 @@ def legislation_part() -> str:
 
 @pytest.fixture(scope="module")
 def three_parties(tmp_path_factory, encoder):
-    from assistant.store import build_index
+    from assistant.store.build import build_index
 
     base = tmp_path_factory.mktemp("parties")
     corpus = base / "corpus"
@@ -63,7 +65,7 @@ def test_compare_resolves_pointers_and_filters_parties(three_parties):
 
 
 def test_compare_exports(three_parties):
-    index_result = Comparer(__import__("assistant.store", fromlist=["load_index"]).load_index(three_parties / "index"))
+    index_result = Comparer(__import__("assistant.store.load", fromlist=["load_index"]).load_index(three_parties / "index"))
     result = index_result.compare("9.2")
     md = compare_markdown(result)
     assert md.splitlines()[2] == "| Party | Answer | Citation |" and "| Belgium | _blank_ |" in md

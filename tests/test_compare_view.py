@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Assistant
-from assistant.compare_view import CompareService
-from assistant.search import Searcher
-from assistant.store import load_index
+from assistant.api import Assistant
+from assistant.web.compare_tab import CompareService
+from assistant.query.search import Searcher
+from assistant.store.load import load_index
 
 from test_compare import three_parties  # noqa: F401  (module fixture: three Parties built once)
 
@@ -27,16 +27,16 @@ def test_choices_and_find(service):
 
 def test_compare_table_and_exports(service):
     html, csv_path, md_path, markdown = service.compare("9.3 — What are the legal consequences…")
-    assert html.count("class='cmp-row'") == 3
+    assert html.count('class="cmp-row"') == 3
     assert "Belgium" in html and "— blank" in html and "one month to 2 years" in html
     assert open(csv_path, encoding="utf-8").read().startswith("question_id,party")
     assert open(md_path, encoding="utf-8").read() == markdown and "| Andorra |" in markdown
     only, *_ = service.compare("9.3", ["Andorra"])
-    assert only.count("class='cmp-row'") == 1
+    assert only.count('class="cmp-row"') == 1
 
 
 def test_compare_escapes_reply_text(service, monkeypatch):
-    from assistant import compare_view
+    from assistant.web import render as compare_view
 
     result = {"question_id": "9.3", "question": "<b>q</b>", "parties": [
         {"party": "X<script>", "doc_id": "", "question_ids": ["9.3"], "text": "<script>alert(1)</script>",
@@ -57,7 +57,7 @@ def test_coverage_grid_and_cell(service):
 
 
 def test_chat_groups_answers_by_party(service):
-    from assistant.app import ChatService
+    from assistant.web.chat import ChatService
 
     chat = ChatService(service.assistant)
     history, panel, markdown = chat.chat("How do Parties punish the distribution of child sexual abuse material?", [])

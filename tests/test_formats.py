@@ -8,8 +8,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from assistant.parsing import parse_file, parse_reply
-from assistant.readers import Document, ReadError, read_document
+from assistant.ingest.parser import parse_file, parse_reply
+from assistant.errors import ReadError
+from assistant.ingest.document import Document
+from assistant.ingest.readers import read_document
 
 from replies import LEGISLATION, pdf_text, write_docx, write_pdf, write_table_docx, write_txt
 
@@ -82,8 +84,8 @@ def test_pdf_keeps_answers_and_pages(tmp_path, reference):
 
 
 def test_pdf_page_reaches_the_citation(tmp_path, encoder):
-    from assistant.answer import citation
-    from assistant.chunking import chunk_reply
+    from assistant.query.citations import passage_citation as citation
+    from assistant.ingest.chunking import chunk_reply
 
     reply = parse_file(write_pdf(tmp_path / "reply.pdf", LEGISLATION, "ANDORRA", "AD", per_page=25))
     passages = chunk_reply(reply.meta, reply.answers, encoder.count_tokens)
@@ -138,8 +140,8 @@ def test_metadata_language_and_overrides():
     assert (reply.meta.party, reply.meta.doc_id, reply.meta.language) == ("France", "T-ES(2017)ICT-FR", "fr")
     fixed = parse_reply(doc(french, "reponse.txt"), {"party": "French Republic", "round": "2nd", "sha256": "x"})
     assert (fixed.meta.party, fixed.meta.round, fixed.meta.sha256) == ("French Republic", "2nd", "0" * 64)
-    from assistant.answer import citation
-    from assistant.chunking import chunk_reply
+    from assistant.query.citations import passage_citation as citation
+    from assistant.ingest.chunking import chunk_reply
 
     [p] = chunk_reply(fixed.meta, fixed.answers, lambda t: len(t.split()))
     assert citation(p) == "French Republic, reply to the 2nd round questionnaire (in French), Q9.3"

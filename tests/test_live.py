@@ -13,9 +13,12 @@ import time
 
 import pytest
 
-from assistant.answer import Assistant
-from assistant.search import Searcher
-from assistant.store import Settings, build_index, current_path, load_index
+from assistant.api import Assistant
+from assistant.query.search import Searcher
+from assistant.store.build import build_index
+from assistant.store.layout import current_path
+from assistant.store.load import load_index
+from assistant.store.settings import Settings
 
 from conftest import ROOT, copy_built
 from replies import LEGISLATION, MINI, write_txt
@@ -109,7 +112,7 @@ def test_a_running_assistant_swaps_to_the_new_index_without_restart(tmp_path, mi
 
 
 def test_watcher_rebuilds_once_per_burst_and_survives_errors(tmp_path, caplog):
-    from assistant.watch import start_watcher
+    from assistant.store.watch import start_watcher
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -122,7 +125,7 @@ def test_watcher_rebuilds_once_per_burst_and_survives_errors(tmp_path, caplog):
             raise RuntimeError("broken.txt: is empty")
         return None
 
-    caplog.set_level(logging.INFO, logger="assistant.watch")
+    caplog.set_level(logging.INFO, logger="assistant.store.watch")
     thread, stop = start_watcher(corpus, rebuild, quiet_ms=200, max_wait_ms=2000)
     try:
         time.sleep(0.5)  # the watcher is up
@@ -150,7 +153,7 @@ def test_watcher_rebuilds_once_per_burst_and_survives_errors(tmp_path, caplog):
 def test_index_rebuilder_builds_only_when_needed(tmp_path, mini_built, encoder):
     import threading as th
 
-    from assistant.watch import index_rebuilder
+    from assistant.store.watch import index_rebuilder
 
     base = copy_built(mini_built, tmp_path / "kb")
     rebuild = index_rebuilder(base / "corpus", base / "index", Settings(), encoder, th.RLock())

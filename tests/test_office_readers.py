@@ -8,7 +8,9 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from assistant.readers import ReadError, read_document, sha256_of
+from assistant.errors import ReadError
+from assistant.ingest.document import sha256_of
+from assistant.ingest.readers import read_document
 
 
 def make_docx(path: Path) -> Path:

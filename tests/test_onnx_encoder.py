@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.encoder import TorchEncoder
-from assistant.onnx_encoder import OnnxEncoder
+from assistant.encoders.torch_backend import TorchEncoder
+from assistant.encoders.onnx_backend import OnnxEncoder
 
 LONG = " ".join(
     ["The Committee notes that the State Party has adopted measures to prevent sexual exploitation "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.parsing import canonical_id, parse_reply
-from assistant.readers import Document
+from assistant.ids import canonical_id
+from assistant.ingest.parser import parse_reply
+from assistant.ingest.document import Document
 
 from conftest import PORTUGAL
 
@@ -90,7 +91,7 @@ def test_cross_references(portugal):
 
 
 def test_resolution_follows_chains(portugal):
-    from assistant.references import resolve
+    from assistant.ingest.references import resolve
 
     answers = portugal.answers
     start = answers.index(by_id(portugal, "9.10.c")[0])
@@ -101,7 +102,7 @@ def test_resolution_follows_chains(portugal):
 
 
 def test_resolution_stops_cycles(tmp_path):
-    from assistant.references import resolve
+    from assistant.ingest.references import resolve
 
     text = ("Question 9. Criminalisation\n\n9.1. First?\n\nPlease see answer 9.2.\n\n"
             "9.2. Second?\n\nPlease see answer 9.1.\n")

@@ -6,16 +6,26 @@ import dataclasses
 import json
 from importlib import resources
 
-from assistant.parsing import parse_file, parse_reply
-from assistant.questionnaire import derive, load_questionnaire, missing_questions, text_matches
-from assistant.readers import read_document
+from assistant.ingest.parser import parse_file, parse_reply
+from assistant.ingest.questionnaire import load_questionnaire, missing_questions, text_matches
+from assistant.tools.derive_questionnaire import derive
+from assistant.ingest.readers import read_document
 
 from conftest import PORTUGAL
 
 
-def test_packaged_file_is_what_derivation_gives():
+def test_packaged_english_text_is_what_derivation_gives():
     packaged = json.loads(resources.files("assistant").joinpath("data", "questionnaire_2nd.json").read_text())
-    assert derive(PORTUGAL).to_json() == packaged
+    english = [{k: v for k, v in e.items() if not k.endswith("_fr")} for e in packaged["entries"]]
+    assert derive(PORTUGAL).to_json()["entries"] == english
+
+
+def test_every_question_has_its_french_wording():
+    q = load_questionnaire()
+    assert all(e.text_fr or not e.text for e in q)
+    assert q.get("9").in_language("fr")[0] == "Incrimination"
+    assert q.get("9.3").in_language("fr")[1].startswith("Quelles sont les conséquences juridiques")
+    assert q.get("9.3").in_language("en")[1].startswith("What are the legal consequences")
     q = load_questionnaire()
     assert q.round == "2nd" and len(q) > 100
     assert [e.id for e in q.questions()] == [str(n) for n in range(1, 17)]

@@ -8,8 +8,11 @@ import shutil
 import numpy as np
 import pytest
 
-from assistant.store import (CorpusError, IndexCorrupt, IndexMissing, build_index, current_path, load_index,
-                             stale_reason)
+from assistant.errors import CorpusError, IndexCorrupt, IndexMissing, NotAReply, ReadError
+from assistant.store.build import build_index
+from assistant.store.corpus import stale_reason
+from assistant.store.layout import current_path
+from assistant.store.load import load_index
 
 
 def test_manifest_records_what_built_it(built):
@@ -67,7 +70,7 @@ def test_bad_file_keeps_the_serving_index(tmp_path, built, encoder):
     build_index(corpus, index, encoder=encoder)
     before = current_path(index)
     (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary junk" * 10)
-    with pytest.raises(CorpusError, match="broken.txt"):
+    with pytest.raises(ReadError, match="broken.txt"):
         build_index(corpus, index, encoder=encoder)
     assert current_path(index) == before
     assert len(load_index(index).passages) > 100
@@ -78,7 +81,7 @@ def test_not_a_reply_is_refused(tmp_path, encoder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "notes.txt").write_text("Shopping list\n\nmilk, eggs\n")
-    with pytest.raises(CorpusError, match="notes.txt: no questionnaire answers"):
+    with pytest.raises(NotAReply, match="notes.txt: no questionnaire answers"):
         build_index(corpus, tmp_path / "index", encoder=encoder)
 
 

@@ -1,0 +1,106 @@
+"""Questionnaire question ids: the one place that knows their form, their order and how to read them.
+
+Canonical ids are dotted and lower-case: '9' (a question), '9.7' (a sub-question), '9.7.a' (a lettered item),
+'11.a' (an item straight under its question).  The numbering is the join key across Parties: Portugal's 9.3
+and Andorra's 9.3 answer the same question.  See docs/question-ids.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UnknownQuestion
+
+# one id as replies and users write it: 9, 9.3, 9.3.a, 13.1.c
+ID = r"\d{1,2}(?:\.\d{1,2})?(?:\.[a-f])?"
+RE_ID = re.compile(ID)
+
+# "Question 9: Title", "Question 9. Title", "Q9 Title", a bare "Question 9"; not "Question 9.3"
+RE_QUESTION_HEADER = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*(\d{1,2})(?![.,]?\d)\s*(?:[:.\-–—)]|\s|$)\s*(.*?)(?:\*\*)?\s*$", re.I)
+# "11.a", "11 (a)", "Q11 a)" (an item straight under its question), a bare "12" (in a table cell)
+RE_QUESTION_ID_LINE = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))?\.?\)?(?:\*\*)?\s*:?$", re.I)
+# "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "9.1.a", "9.1 (a)", "9.1 a)", "9.3 - the answer"
+RE_NUMBERED_LINE = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})\.(?P<s>\d{1,2})"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))?"
+    r"\.?\)?(?:\*\*)?(?:\s*[:\-–—]?\s+(?P<text>\S.*?)|\s*:?)\s*$", re.I)
+# any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
+RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
+# "a. text", "(b) text": a lettered item line
+RE_ITEM_LINE = re.compile(r"^(?:-\s*)?\(?([a-f])[.)]\s+(\S.*)$")
+# the number or letter a question line opens with ("9.3. ", "(9.1) ", "Q9 ", "a) ", "9.1.a, 9.2 ")
+RE_LABEL = re.compile(
+    r"^(?:-\s*)?(?:(?:question|q)\s*)?\(?\d{1,2}(?:\.\d{1,2})*(?:\.?[a-f](?![a-z]))?\.?\)?"
+    r"(?:\s*,\s*\d{1,2}(?:\.\d{1,2})*(?:\.?[a-f](?![a-z]))?\.?)*[:.]?\s+|^(?:-\s*)?\(?[a-f][.)]\s+", re.I)
+
+# a number a user names in a question: "9.5", "question 13.2", "Q13.1.c", "answer to question 15"
+_NUMBER_WORDS = r"(?:questions?|q|questão|questao|pregunta|frage|domanda)"
+RE_QUERY_SUB_ID = re.compile(
+    rf"(?<![\w/.-])(?:{_NUMBER_WORDS}\s*)?(\d{{1,2}}\.\d{{1,2}}(?:\.[a-f])?)(?![\w/-]|\.\d)", re.I)
+RE_QUERY_QUESTION = re.compile(rf"\b{_NUMBER_WORDS}\s*(\d{{1,2}})\b(?!\.\d)", re.I)
+# a question id typed on its own (`compare 9.3`, "Q9.3", "question 13.1.c")
+RE_TYPED_ID = re.compile(rf"^(?:{_NUMBER_WORDS}\s*)?({ID})\.?$", re.I)
+
+
+def canonical_id(raw: str) -> str:
+    """'9.7.' -> '9.7', '13.1.C' -> '13.1.c', '09.3' -> '9.3'."""
+    parts = raw.strip().rstrip(".").lower().split(".")
+    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
+
+
+def id_under(qid: str, ancestor: str) -> bool:
+    """'9.7.a' lies under '9.7' and under '9'; an id lies under itself; '9.10' does not lie under '9.1'."""
+    return qid == ancestor or qid.startswith(ancestor + ".")
+
+
+def related(a: str, b: str) -> bool:
+    """One id lies under the other (either way): an answer to 9 covers 9.1, an answer to 9.1.a touches 9.1."""
+    return id_under(a, b) or id_under(b, a)
+
+
+def parent_id(qid: str) -> str:
+    """'9.7.a' -> '9.7', '9.7' -> '9', '9' -> '9'."""
+    return qid.rsplit(".", 1)[0] if "." in qid else qid
+
+
+def question_of(qid: str) -> str:
+    """The top-level question: '9.7.a' -> '9'."""
+    return qid.split(".", 1)[0]
+
+
+def column_of(qid: str) -> str:
+    """The coverage column an id falls in: '9.1.a' -> '9.1', '11.a' -> '11', '13' -> '13'."""
+    return ".".join([x for x in qid.split(".") if x.isdigit()][:2])
+
+
+def sort_key(qid: str) -> tuple:
+    """Questionnaire order: 9 < 9.1 < 9.1.a < 9.2 < 9.10 < 10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in qid.split("."))
+
+
+def ids_in_list(text: str) -> list[str]:
+    """Every id in a list as replies write them: '9.7. and 9.10.' -> ['9.7', '9.10']."""
+    return [canonical_id(raw) for raw in RE_ID.findall(text)]
+
+
+def ids_in_query(query: str) -> list[str]:
+    """Question numbers the user named, canonical and in order: 'Show me 13.2' -> ['13.2']."""
+    ids = [canonical_id(m.group(1)) for m in RE_QUERY_SUB_ID.finditer(query)]
+    ids += [canonical_id(m.group(1)) for m in RE_QUERY_QUESTION.finditer(query)]
+    return list(dict.fromkeys(ids))
+
+
+def parse_question_id(raw: str) -> str:
+    """A question id typed by a user ('9.3', 'Q9.3', 'question 13.1.c'); UnknownQuestion when it is not one."""
+    m = RE_TYPED_ID.match((raw or "").strip())
+    if not m:
+        raise UnknownQuestion(f"{raw!r} is not a question number; give one such as 9, 9.3 or 13.1.c")
+    return canonical_id(m.group(1))
+
+
+def strip_label(text: str) -> str:
+    """A question line without the number or letter it opens with: '9.3. What are…' -> 'What are…'."""
+    return RE_LABEL.sub("", text.strip(), count=1).strip()

@@ -1,0 +1,318 @@
+"""Split a reply into answer units by the questionnaire's own numbering, and find its cross references."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..ids import RE_ITEM_LINE as RE_ITEM
+from ..ids import RE_NUMBERED_LINE as RE_NUMBERED
+from ..ids import RE_QUESTION_HEADER as RE_QUESTION
+from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
+from ..errors import NotAReply
+from ..model import Answer, Reply, ReplyMeta
+from .document import Document
+from .readers import read_document
+from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, normalise, pillar_named, text_matches
+from .references import resolve_positional_refs
+from .titlepage import read_meta
+from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
+                    looks_like_sentence_ref, reads_as_question)
+
+RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
+
+
+def _split_items(text: str) -> list[tuple[str, str]]:
+    """'a. x?b. y?' (two items run together on one line) -> [('a', 'x?'), ('b', 'y?')]."""
+    parts = re.split(r"(?<=\?)\s*(?=[a-f]\.\s)", text)
+    out = []
+    for part in parts:
+        m = RE_ITEM.match(part.strip())
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
+                plain: bool = False, collect: list | None = None) -> Reply:
+    """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.
+
+    The packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
+    questions whose numbers Word's auto-numbering dropped; `collect` receives every question node met."""
+    meta = read_meta(doc, overrides)
+    if questionnaire is None and not plain and meta.round in ("", ROUND):
+        questionnaire = load_questionnaire()
+    parser = _Parser(meta, None if plain else questionnaire, collect)
+    for lineno, raw in enumerate(doc.lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parser.lineno = lineno
+        if " | " in line and parser.table_row(lineno, line):
+            continue
+        if not parser.header(line):
+            parser.answer_line(lineno, raw.rstrip())
+    parser.flush()
+    answers = parser.answers
+    resolve_positional_refs(answers)
+    if doc.pages:
+        for a in answers:
+            a.page = doc.pages[a.line_start - 1] if 0 < a.line_start <= len(doc.pages) else None
+    return Reply(meta=meta, answers=answers)
+
+
+TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
+                "number", "question number", "question no", "question text", "answer text", "id", "comments", ""}
+
+
+class _Parser:
+    """The walk's state: the open question, its pending question nodes, and the unit receiving answer lines."""
+
+    def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None):
+        self.meta, self.known, self.collect = meta, known, collect
+        self.answers: list[Answer] = []
+        self.pillar = ""
+        self.qnum, self.qtitle = "", ""
+        self.pending: list[Node] = []  # questions asked and not yet answered
+        self.unit: Unit | None = None  # the unit receiving answer lines
+        self.expect_question_text = False  # a title-only header is followed by its question in prose
+        self.sub: Node | None = None  # the current sub-question (or question / arrow) that items hang from
+        self.qnode: Node | None = None  # the current question's own node
+        self.started = False
+        self.asked: set[str] = set()  # labels of every node met, so a known item is taken once
+        self.lineno = 0
+
+    # ------------------------------------------------------------------ units
+    def flush(self) -> None:
+        if self.unit is not None and self.unit.lines:
+            self.answers.append(finish(self.unit, self.meta))
+        self.unit = None
+
+    def node(self, node: Node) -> Node:
+        self.asked.add(node.label)
+        if self.collect is not None:
+            self.collect.append((node, self.pillar, self.qtitle))
+        return node
+
+    def ask(self, node: Node) -> None:
+        """A new question line: once the previous unit has answer text, later questions start a fresh one."""
+        if self.unit is not None and self.unit.lines:
+            self.flush()
+            self.pending = []
+        self.pending.append(self.node(node))
+
+    def answer_line(self, lineno: int, text: str) -> None:
+        self.expect_question_text = False
+        if not self.qnum:
+            return
+        if self.unit is None:
+            nodes = list(self.pending) or [Node(self.qnum, "question", "", f"Question {self.qnum}")]
+            for n in nodes:
+                self.complete(n.parent if n.kind == "item" and n.parent is not None else n)
+            entry = self.known.get(self.qnum) if self.known else None
+            self.unit = Unit(nodes, self.pillar or (entry.pillar if entry else ""), self.qnum, self.qtitle)
+        self.unit.lines.append((lineno, text))
+
+    def complete(self, node: Node) -> None:
+        """A question printed as a bare title gets the questionnaire's question under it."""
+        entry = self.known.get(node.qid) if self.known and node.kind == "question" else None
+        if entry and entry.text and "\n" not in node.text:
+            node.text = f"{node.text}\n{entry.text}".strip()
+
+    # ------------------------------------------------------------------ lines
+    def table_row(self, lineno: int, line: str) -> bool:
+        """A row "9.3 | answer" or "question text | answer" (or "9.3 | question | answer"); other rows are text."""
+        cells = [c.strip() for c in line.split(" | ")]
+        if self.started and all(normalise(c) in TABLE_LABELS for c in cells):
+            return True  # the table's own header row, "Question | Answer"
+        used = 0
+        while used < min(3, len(cells)) and self.header(cells[used], table=True):
+            used += 1
+        if used < len(cells) and used:
+            self.answer_line(lineno, " | ".join(cells[used:]))
+        return used > 0
+
+    def header(self, line: str, table: bool = False) -> bool:
+        """Consume a pillar, question, sub-question, item or follow-up line; False for answer text."""
+        plain = line.strip("*# ").strip()
+        low = plain.lower()
+        pillar = pillar_named(plain)
+        if pillar:
+            title_q = self.later_question(lambda e: pillar_named(e.title) == pillar)
+            if title_q is not None and self.pillar == pillar:  # "Legislation" twice: the pillar, then Q8's title
+                self.open_question(title_q.id, plain, f"Question {title_q.id}. {plain}")
+                return True
+            self.flush()
+            self.pending, self.pillar, self.started = [], pillar, True
+            return True
+        m = RE_QUESTION.match(plain) if not low.startswith("questions") else None
+        if m and (not self.qnum or int(m.group(1)) > int(self.qnum)) and not looks_like_sentence_ref(plain):
+            title = m.group(2).strip(" *:.")
+            self.open_question(m.group(1), title, plain if title else "")
+            return True
+        m = RE_NUMBERED.match(line)
+        if m and self.numbered(m, line):
+            return True
+        m = RE_QUESTION_ID.match(line)
+        if m and self.question_id(m, table):
+            return True
+        if not self.started:
+            return False
+        m = RE_ARROW.match(line)
+        if m and self.qnum:
+            node = Node(self.qnum, "arrow", line.lstrip("- ").strip(), f"Question {self.qnum} →")
+            self.ask(node)
+            self.sub = node
+            self.expect_question_text = False
+            return True
+        items = _split_items(line) if RE_ITEM.match(line) and ends_as_question(line) else []
+        if items and self.sub is not None:
+            for letter, text in items:
+                self.item(letter, f"{letter}. {text}")
+            self.expect_question_text = False
+            return True
+        if self.known is not None and self.known_line(line, table):
+            return True
+        if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
+                and reads_as_question(line)):
+            # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…")
+            self.pending[-1].text += "\n" + line
+            self.expect_question_text = False
+            return True
+        return False
+
+    def open_question(self, num: str, title: str, text: str, expect: bool = True) -> None:
+        """'Question 9. Criminalisation' (or just 'Question 9', its title then taken from the questionnaire)."""
+        self.flush()
+        self.started = True
+        entry = self.known.get(num) if self.known else None
+        self.qnum, self.qtitle = num, title or (entry.title if entry else "")
+        text = text or f"Question {num}. {self.qtitle}".rstrip(". ")
+        node = self.node(Node(num, "question", text, f"Question {num}", bare=not title))
+        self.pending = [node]
+        self.sub = self.qnode = node
+        self.expect_question_text = expect and not ends_as_question(text)
+
+    def item(self, letter: str, text: str, bare: bool = False) -> None:
+        sub = self.sub
+        # items under a follow-up prompt belong to the prompt's question ("13"), others get a letter
+        qid = sub.qid if sub.kind == "arrow" else f"{sub.qid}.{letter}"
+        self.ask(Node(qid, "item", text, f"{sub.qid}.{letter}", parent=sub, bare=bare))
+
+    def numbered(self, m: re.Match, line: str) -> bool:
+        """'9.3. What…?', bare '9.3', '(9.3)', 'Q9.3', '9.1.a' or '9.3 <the answer itself>'."""
+        q, s = str(int(m["q"])), str(int(m["s"]))
+        letter = (m["l1"] or m["l2"] or m["l3"] or "").lower()
+        text = (m["text"] or "").strip()
+        sub_id = f"{q}.{s}"
+        entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
+        sub_entry = self.known.get(sub_id) if self.known else None
+        inline = ""
+        if entry is not None and text and not ends_as_question(text) and not text_matches(text, entry.text):
+            inline, text = text, ""  # the number, then straight away the answer
+        if q != self.qnum:
+            # a later question's numbering with its "Question N" header left out
+            if entry is None or self.qnum and (int(q) < int(self.qnum) or inline):  # "9.5 million…" is text
+                return False
+            self.open_question(q, "", "", expect=False)
+        elif entry is None and (not text or letter):
+            return False  # a bare number the questionnaire does not know is answer text
+        same_sub = self.sub is not None and self.sub.kind == "sub" and self.sub.qid == sub_id
+        if not same_sub:
+            if not is_next_sub(s, self.pending, self.answers, q):
+                return False
+            if letter or not text:
+                node = Node(sub_id, "sub", sub_entry.label() if sub_entry else sub_id, sub_id, bare=True)
+            else:
+                node = Node(sub_id, "sub", line.lstrip("- ").strip(), sub_id)
+            self.ask(node)
+            self.sub = node
+        elif not letter or f"{sub_id}.{letter}" in self.asked:
+            return False
+        if letter:
+            self.item(letter, f"{letter}. {text or (entry.text if entry else '')}".strip(), bare=not text)
+        self.expect_question_text = bool(text) and not letter and not ends_as_question(line)
+        if inline:
+            self.answer_line(self.lineno, inline)
+        return True
+
+    def question_id(self, m: re.Match, table: bool) -> bool:
+        """'11.a' (an item straight under its question), or in a table a bare '12'."""
+        q, letter = str(int(m["q"])), (m["l1"] or m["l2"] or m["l3"] or "").lower()
+        entry = self.known.get(f"{q}.{letter}" if letter else q) if self.known else None
+        if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum)):
+            return False
+        if q != self.qnum:
+            self.open_question(q, "", "", expect=False)
+        elif not letter:
+            return True  # the question's own number again, in front of its answer
+        if f"{q}.{letter}" in self.asked:
+            return False
+        self.sub = self.qnode
+        self.item(letter, f"{letter}. {entry.text}", bare=True)
+        return True
+
+    def later_question(self, test) -> Entry | None:
+        if self.known is None:
+            return None
+        return next((e for e in self.known.questions() if int(e.id) > int(self.qnum or 0) and test(e)), None)
+
+    def known_line(self, line: str, table: bool) -> bool:
+        """A line without its number that is a known question's text (Word auto-numbering, tables)."""
+        known = self.known
+        clean = line.lstrip("-•► ").strip()
+        short_ok = table or line.startswith(("-", "•")) or ends_as_question(line)
+        fresh = self.unit is None or not self.unit.lines
+        last = self.pending[-1] if self.pending and fresh else None
+        if last is not None and last.bare and last.kind in ("sub", "item"):
+            entry = known.get(last.qid if last.kind == "sub" else last.label)
+            if entry and text_matches(line, entry.text, short_ok):  # the reply repeats the question after its number
+                head = last.label if last.kind == "sub" else last.label.rsplit(".", 1)[1]
+                last.text, last.bare = f"{head}. {clean}", False
+                return True
+        if self.qnum:
+            highest = highest_sub(self.pending, self.answers, self.qnum)
+            for e in known.children(self.qnum):
+                if e.kind == "sub" and int(e.id.split(".")[1]) > highest and text_matches(line, e.text):
+                    node = Node(e.id, "sub", clean, e.id)
+                    self.ask(node)
+                    self.sub = node
+                    self.expect_question_text = not ends_as_question(line)
+                    return True
+        if self.sub is not None and self.sub.kind in ("sub", "question"):
+            for e in known.children(self.sub.qid):
+                if e.kind == "item" and e.id not in self.asked and text_matches(line, e.text, short_ok):
+                    self.item(e.id.rsplit(".", 1)[1], f"{e.id.rsplit('.', 1)[1]}. {clean}")
+                    self.expect_question_text = False
+                    return True
+        entry = known.get(self.qnum) if self.qnum else None
+        if entry and any(text_matches(line, f) for f in entry.followups):
+            node = Node(self.qnum, "arrow", f"→ {clean}", f"Question {self.qnum} →")
+            self.ask(node)
+            self.sub = node
+            self.expect_question_text = False
+            return True
+        if len(clean) <= 300:
+            heading = not clean.endswith((".", ",", ";"))  # a title, not a sentence of an answer
+            by_title = self.later_question(lambda e: heading and text_matches(line, e.title))
+            if by_title is not None:
+                self.open_question(by_title.id, clean.strip(" *:."), f"Question {by_title.id}. {clean}")
+                return True
+            by_text = self.later_question(lambda e: bool(e.text) and text_matches(line, e.text))
+            if by_text is not None:
+                self.open_question(by_text.id, "", "", expect=False)
+                self.pending[-1].text += "\n" + clean
+                return True
+        return False
+
+
+def parse_file(path: Path | str, overrides: dict | None = None) -> Reply:
+    return parse_reply(read_document(path), overrides)
+
+
+def read_reply(path: Path | str, overrides: dict | None = None, doc: Document | None = None) -> Reply:
+    """Read and parse one reply file; NotAReply when no questionnaire answer is found in it."""
+    reply = parse_reply(doc or read_document(path), overrides)
+    if not reply.answers:
+        raise NotAReply(path)
+    return reply

@@ -1,0 +1,167 @@
+"""The 2nd-round questionnaire's own questions, kept as package data: a reply that omits the question text
+(or whose Word numbering was lost) can still be parsed, every answer keeps its question, and gaps are found.
+
+The English text is derived once from Portugal's reply, which repeats every question in full
+(`python -m assistant.tools.derive_questionnaire`); the French wording is written alongside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import resources
+
+from ..ids import RE_LABEL, related
+from ..model import Reply
+
+DATA_FILE = "questionnaire_2nd.json"
+PILLARS = ("Prevention", "Protection", "Legislation", "Prosecution")  # the questionnaire's four parts, in order
+PILLARS_FR = {"Prevention": "Prévention", "Protection": "Protection", "Legislation": "Législation",
+              "Prosecution": "Poursuites"}
+
+
+def pillar_named(word: str) -> str | None:
+    """'Legislation', 'législation' or 'LEGISLATION' -> 'Legislation'; None for anything else."""
+    w = word.strip().casefold()
+    return next((p for p in PILLARS if w in (p.casefold(), PILLARS_FR[p].casefold())), None)
+ROUND = "2nd"
+MIN_FUZZY = 12  # normalised texts shorter than this must match exactly
+RATIO = 0.85  # difflib ratio from which a line is taken for a known question
+PREFIX = 60  # or: the first PREFIX characters agree
+
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question, sub-question or lettered item, with its text as the questionnaire prints it (no number)."""
+
+    id: str
+    kind: str  # question | sub | item
+    text: str  # "" for a title-only question; may hold two lines (a heading, then the question)
+    pillar: str = ""
+    title: str = ""  # a question's title, e.g. "Criminalisation"
+    parent: str = ""
+    followups: tuple[str, ...] = field(default=())  # "→" prompts of a question
+    text_fr: str = ""  # the same in French
+    title_fr: str = ""
+    followups_fr: tuple[str, ...] = field(default=())
+
+    def in_language(self, language: str) -> tuple[str, str]:
+        """(title, text) in French for 'fr' where the questionnaire has it, else in English."""
+        if language == "fr" and (self.text_fr or self.title_fr):
+            return self.title_fr or self.title, self.text_fr or self.text
+        return self.title, self.text
+
+    def label(self) -> str:
+        """The entry as a reply would print it: 'Question 9. Criminalisation', '9.3. What…', 'a. possess…'."""
+        if self.kind == "question":
+            return "\n".join(t for t in (f"Question {self.id}. {self.title}", self.text) if t)
+        if self.kind == "item":
+            return f"{self.id.rsplit('.', 1)[1]}. {self.text}"
+        return f"{self.id}. {self.text}"
+
+
+class Questionnaire:
+    """The questionnaire's entries in order, looked up by id."""
+
+    def __init__(self, entries: list[Entry], round: str = ROUND, source: str = ""):
+        self.entries = {e.id: e for e in entries}
+        self.round = round
+        self.source = source
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, qid: str) -> Entry | None:
+        return self.entries.get(qid)
+
+    def questions(self) -> list[Entry]:
+        return [e for e in self if e.kind == "question"]
+
+    def children(self, qid: str) -> list[Entry]:
+        return [e for e in self if e.parent == qid]
+
+    def to_json(self) -> dict:
+        return {"round": self.round, "source": self.source,
+                "entries": [{k: list(v) if isinstance(v, tuple) else v for k, v in asdict(e).items()
+                             if v or k in ("id", "kind", "text")} for e in self]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Questionnaire:
+        known = set(Entry.__dataclass_fields__)
+        entries = [Entry(**{**{k: v for k, v in e.items() if k in known}, "followups": tuple(e.get("followups", ())),
+                            "followups_fr": tuple(e.get("followups_fr", ()))}) for e in data["entries"]]
+        return cls(entries, data.get("round", ROUND), data.get("source", ""))
+
+
+@lru_cache(maxsize=1)
+def load_questionnaire() -> Questionnaire:
+    """The packaged 2nd-round questionnaire (read once per process)."""
+    text = resources.files("assistant").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    return Questionnaire.from_json(json.loads(text))
+
+
+# --------------------------------------------------------------------------- matching a line to a known text
+
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """Lower case, no number or letter label, no punctuation: what stays the same when Word drops the numbering."""
+    t = text.strip().lstrip("-•►→*#> \t").strip()
+    t = RE_LABEL.sub("", t)
+    return " ".join(re.sub(r"[^\w]+", " ", t.lower()).split())
+
+
+def text_matches(line: str, known: str, short_ok: bool = True) -> bool:
+    """The line is that question: equal once normalised, or difflib ratio >= 0.85, or the same first 60 chars.
+
+    Short texts ("judges?") only match exactly, and only where `short_ok` (a list item or a question line)."""
+    a = normalise(line)
+    forms = {normalise(known), normalise(known.split("\n", 1)[0])} - {""}
+    for b in forms:
+        if a == b:
+            if short_ok or len(b) >= MIN_FUZZY:
+                return True
+            continue
+        la, lb = len(a), len(b)
+        if min(la, lb) < MIN_FUZZY:
+            continue
+        n = min(PREFIX, la, lb)
+        if n >= 40 and a[:n] == b[:n] and la <= 1.3 * lb + 20:
+            return True
+        if 2 * min(la, lb) / (la + lb) < RATIO:
+            continue
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if matcher.quick_ratio() >= RATIO and matcher.ratio() >= RATIO:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- checking a reply
+
+def covers(answered: set[str], qid: str) -> bool:
+    """An entry is answered when an answer's id lies under it, or it lies under an answered id."""
+    return any(related(a, qid) for a in answered)
+
+
+def missing_questions(reply: Reply, questionnaire: Questionnaire | None = None) -> list[Entry]:
+    """Questionnaire entries the reply leaves unanswered; a whole missing question is listed once, not per item."""
+    questionnaire = questionnaire or load_questionnaire()
+    answered = {q for a in reply.answers for q in a.question_ids}
+    missing: list[Entry] = []
+
+    def walk(entry: Entry) -> None:
+        if not covers(answered, entry.id):
+            missing.append(entry)
+            return
+        for child in questionnaire.children(entry.id):
+            walk(child)
+
+    for question in questionnaire.questions():
+        walk(question)
+    return missing

@@ -1,0 +1,40 @@
+"""Turn a reply file into plain text lines, whatever its format, so one parser serves every format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ReadError
+from .document import Document
+from .pdf import read_pdf
+from .text import read_text_file
+from .word import read_docx
+
+READERS: dict[str, Callable[[Path], Document]] = {
+    ".txt": read_text_file, ".md": read_text_file, ".docx": read_docx, ".pdf": read_pdf,
+}
+SUFFIXES = tuple(READERS)
+MAX_BYTES = 20 * 1024 * 1024  # a reply file larger than this is refused, whether added or dropped in corpus/
+
+
+def read_document(path: Path | str) -> Document:
+    """Read any supported reply file; raises ReadError naming the file and the problem."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(path, "no such file; check the path")
+    if not path.is_file():
+        raise ReadError(path, "is not a file; give the path of a reply file")
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise ReadError(path, f"unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(READERS))}")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(path, "is empty")
+    if size > MAX_BYTES:
+        raise ReadError(path, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB (split it, or remove "
+                              f"embedded images)")
+    doc = READERS[suffix](path)
+    if not any(line.strip() for line in doc.lines):
+        raise ReadError(path, "has no text")
+    return doc

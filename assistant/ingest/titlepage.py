@@ -1,0 +1,51 @@
+"""Who sent a reply and which document it is, read from its title page; the file name and the user may correct it."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import ReplyMeta
+from ..parties import canonical_party
+from .document import Document
+from .language import guess_language
+from .questionnaire import pillar_named
+
+RE_DOC_ID = re.compile(r"\bT-ES\(\d{4}\)[A-Z0-9][A-Z0-9-]*")
+RE_ROUND = re.compile(r"\b(\d+)(?:st|nd|rd|th)\s+(?:thematic\s+)?monitoring\s+round", re.I)
+# "Replies to the thematic questionnaire" (a PDF may run it on from the line above), then the Party's name
+RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the (?:\w+ )?questionnaire\W*$", re.I)
+
+META_FIELDS = ("party", "doc_id", "round", "language")
+TITLE_LINES = 60  # the title page: where Party, code and round are looked for
+
+
+def ordinal(number: str) -> str:
+    """'2' -> '2nd'."""
+    return {"1": "1st", "2": "2nd", "3": "3rd"}.get(number, f"{number}th" if number else "")
+
+
+def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
+    """Party, document code, round and language from the header; the file name and the user may override."""
+    head = [ln.strip() for ln in doc.lines[:TITLE_LINES] if ln.strip()]
+    doc_id = next((m.group(0) for ln in head if (m := RE_DOC_ID.search(ln))), "")
+    party = ""
+    for i, ln in enumerate(head):
+        if RE_REPLIES.search(ln) and i + 1 < len(head):
+            cand = head[i + 1].strip("*# ")
+            if cand and len(cand) < 60 and not pillar_named(cand.split(' ')[0]) and not RE_ROUND.search(cand):
+                party = cand.title() if cand.isupper() else cand
+            break
+    if not party:  # a title page laid out otherwise: a line that is a Party's name
+        party = next((name for ln in head if (name := canonical_party(ln.strip("*# ")))), "")
+    stem = doc.path.stem
+    if not party and "_" in stem:
+        party = stem.rsplit("_", 1)[1].replace("-", " ").strip()
+    if not doc_id:
+        doc_id = stem.split("_")[0] if "_" in stem else stem
+    rnd = next((m.group(1) for ln in head if (m := RE_ROUND.search(ln))), "")
+    meta = ReplyMeta(party=party or stem, doc_id=doc_id, round=ordinal(rnd), language=guess_language(doc.lines),
+                     source=doc.path.name, sha256=doc.sha256)
+    for key, value in (overrides or {}).items():
+        if value and key in META_FIELDS:
+            setattr(meta, key, str(value).strip())
+    return meta

@@ -1,0 +1,116 @@
+"""Answer units: the question nodes a reply asks, the lines that answer them, and the Answer they become."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..ids import parent_id
+from ..model import Answer, ReplyMeta
+from .references import find_refs
+
+QUESTION_ENDINGS = ("?", ":", ";")
+
+
+@dataclass
+class Node:
+    """A question, sub-question, item or follow-up prompt waiting for its answer."""
+
+    qid: str
+    kind: str  # question | sub | item | arrow
+    text: str
+    label: str
+    parent: "Node | None" = None  # for items: the question they hang from
+    bare: bool = False  # the reply printed only the number: the text is the questionnaire's
+
+
+@dataclass
+class Unit:
+    nodes: list[Node]
+    pillar: str
+    qnum: str
+    qtitle: str
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def ends_as_question(text: str) -> bool:
+    return text.rstrip().rstrip("*").rstrip().endswith(QUESTION_ENDINGS)
+
+
+QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "has", "have", "how", "what",
+                  "which", "who", "whom", "when", "where", "why", "can", "could", "should", "to what", "in what")
+
+
+def reads_as_question(line: str) -> bool:
+    """A questionnaire sentence: it asks ("…?"/"…:") or opens the way questions and requests do."""
+    words = line.lower().split()
+    return ends_as_question(line) or bool(words) and (
+        words[0] in QUESTION_WORDS or " ".join(words[:2]) in QUESTION_WORDS
+    )
+
+
+def looks_like_sentence_ref(line: str) -> bool:
+    """'Q9' inside running text is not a header; a header is short or ends without a full stop."""
+    return len(line) > 200
+
+
+def highest_sub(pending: list[Node], answers: list[Answer], qnum: str) -> int:
+    """The highest sub-question number met so far within question `qnum`."""
+    seen = [n.qid for n in pending if n.kind == "sub"]
+    for a in reversed(answers):
+        if a.question_number != qnum:
+            break
+        seen.extend(q for q in a.question_ids if q.count(".") >= 1)
+    return max((int(q.split(".")[1]) for q in seen if q.split(".")[1].isdigit()), default=0)
+
+
+def is_next_sub(num: str, pending: list[Node], answers: list[Answer], qnum: str) -> bool:
+    """Sub-question numbers rise within a question; a lower or repeated one is answer text (e.g. a list)."""
+    return int(num) > highest_sub(pending, answers, qnum)
+
+
+def answer_ids(nodes: list[Node]) -> list[str]:
+    """A lone item answered on its own keeps its letter; items asked together and answered once give their parent."""
+    ids: list[str] = []
+    heads = [n for n in nodes if n.kind != "item"]
+    if any(n.kind in ("sub", "arrow") for n in heads):
+        heads = [n for n in heads if n.kind != "question"]  # "Question 9." is then only a header
+    items = [n for n in nodes if n.kind == "item"]
+    for head in heads:
+        own = [n for n in items if n.parent is head]
+        ids.append(own[0].qid if len(own) == 1 else head.qid)
+    orphans = [n for n in items if n.parent not in heads]
+    if len(orphans) == 1:
+        ids.append(orphans[0].qid)
+    elif orphans:
+        ids.append(orphans[0].parent.qid if orphans[0].parent else parent_id(orphans[0].qid))
+    return list(dict.fromkeys(ids))
+
+
+def finish(unit: Unit, meta: ReplyMeta) -> Answer:
+    nodes = unit.nodes
+    ids = answer_ids(nodes)
+    qtext_parts: list[str] = []
+    for n in nodes:
+        if n.kind == "item" and n.parent is not None and n.parent not in nodes:
+            qtext_parts.append(n.parent.text)
+        qtext_parts.append(n.text)
+    text = "\n\n".join(t for _, t in unit.lines)
+    lone_item = len(nodes) <= 2 and nodes[-1].kind == "item"
+    return Answer(
+        question_ids=ids,
+        pillar=unit.pillar,
+        question_number=unit.qnum,
+        question_title=unit.qtitle,
+        question_text="\n".join(dedupe(qtext_parts)),
+        text=text,
+        refs=find_refs(text, ids, parent_id(nodes[-1].label) if lone_item else ids[0]),
+        line_start=unit.lines[0][0],
+        line_end=unit.lines[-1][0],
+        label=nodes[-1].label if lone_item else ", ".join(ids),
+    )
+
+
+def dedupe(parts: list[str]) -> list[str]:
+    return list(dict.fromkeys(p for p in parts if p))
+
+

@@ -1,0 +1,99 @@
+"""The Parties to the Lanzarote Convention by every name a professional may type: English, French, their own
+languages ("Portugal", "le Portugal", "Allemagne", "Deutschland").  Package data: data/parties.json.
+
+Used to read the Party from a reply's title page, to recognise a Party named in a question (indexed or not),
+and to accept `--party Allemagne` for Germany."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+DATA_FILE = "parties.json"
+
+
+@dataclass(frozen=True)
+class Party:
+    code: str  # ISO 3166-1 alpha-2
+    en: str  # the Council of Europe's English short name: what citations and filters show
+    fr: str
+    names: tuple[str, ...]  # every other name, in any language
+    former: bool = False
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.en, self.fr, *self.names)
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, apostrophes and hyphens as spaces: 'l’Allemagne' ~ "l'allemagne"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[’'`\-]", " ", text).split())
+
+
+@lru_cache(maxsize=1)
+def convention_parties() -> tuple[Party, ...]:
+    """The packaged list, read once."""
+    data = json.loads(resources.files("assistant").joinpath("data", DATA_FILE).read_text(encoding="utf-8"))
+    return tuple(Party(p["code"], p["en"], p.get("fr", p["en"]), tuple(p.get("names", ())), bool(p.get("former")))
+                 for p in data["parties"])
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, str]:
+    """Folded name -> English name; French article forms ('la France') also without the article."""
+    out: dict[str, str] = {}
+    for party in convention_parties():
+        for name in party.all_names():
+            key = fold(name)
+            out.setdefault(key, party.en)
+            bare = re.sub(r"^(?:la|le|les|l)\s+", "", key)
+            out.setdefault(bare, party.en)
+    return out
+
+
+def canonical_party(name: str) -> str | None:
+    """The English name of a Party given by any of its names, or None."""
+    return _by_name().get(fold(name or ""))
+
+
+def names_pattern(names: dict[str, str]) -> re.Pattern | None:
+    """One regex for folded names (longest first) matched on word boundaries."""
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern | None:
+    return names_pattern(_by_name())
+
+
+def parties_in_text(text: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Parties a text names, in order of first mention: Convention Parties by any of their names, and the
+    `extra` names (e.g. Parties indexed from a reply but missing from the packaged list) as they are."""
+    folded = fold(text or "")
+    found: list[str] = []
+    for m in (_pattern().finditer(folded) if _pattern() else ()):
+        name = _by_name()[m.group(0)]
+        if name not in found:
+            found.append(name)
+    known = _by_name()
+    others = {fold(e): e for e in extra if fold(e) not in known}
+    pattern = names_pattern(others)
+    for m in (pattern.finditer(folded) if pattern else ()):
+        name = others[m.group(0)]
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def match_indexed(name: str, indexed: list[str] | tuple[str, ...]) -> str | None:
+    """The indexed Party a name means ('Allemagne' -> 'Germany' when Germany is indexed), or None."""
+    key = fold(canonical_party(name) or name)
+    return next((p for p in indexed if fold(canonical_party(p) or p) == key), None)

@@ -1,0 +1,1 @@
+"""From a question to cited passages: search, answer, comparison across Parties, citations and renderings."""

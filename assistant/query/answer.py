@@ -1,0 +1,124 @@
+"""Hits -> a cited answer: the structured result of the `ask` contract (docs/ask-contract.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ids import id_under, ids_in_query
+from ..model import Hit
+from .citations import passage_citation
+from .compare import group_by_party
+from .search import Scores, Searcher, parties_named
+
+# Calibrated on the dev set's score distribution (not its wording): the best passage's cosine to an
+# out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
+ABSTAIN_BELOW = 0.32
+ANSWER_SENTENCES = 3
+PER_PARTY = 1  # passages shown for each Party when answers are grouped by Party
+
+NOT_ADDRESSED = "The replies do not appear to address this question."
+WEAK_NOTE = "The nearest passages are listed as weak matches."
+EMPTY_QUESTION = "Ask a question about the replies."
+
+
+def unindexed_message(missing: list[str], indexed: list[str]) -> str:
+    """"France's reply is not in the index; indexed: Portugal." """
+    names = " and ".join(f"{p}'s" for p in missing)
+    verb = "reply is" if len(missing) == 1 else "replies are"
+    return f"{names} {verb} not in the index; indexed: {', '.join(indexed)}."
+
+
+def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | None = None,
+           pillar: str | None = None, qid: str | None = None) -> dict:
+    """The `ask` contract for one question over one searcher (filters already validated)."""
+    query = (query or "").strip()
+    if not query:
+        return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [], "message": EMPTY_QUESTION}
+    parties = searcher.index.parties
+    named, unindexed = parties_named(query, parties) if not party else ([], [])
+    if unindexed and not named:
+        # a Party whose reply is not indexed: say so, and quote no other Party as if it answered
+        return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [],
+                "unindexed_parties": unindexed, "message": unindexed_message(unindexed, parties)}
+    grouped = len(parties) > 1 and not party and not named
+    hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar, per_party=grouped)
+    pool, hits = hits, hits[:k]  # the pool adds each Party's best passage when grouped
+    abstained = should_abstain(query, hits, scores)
+    for h in pool:
+        h.weak = abstained
+    result = {
+        "id": qid,
+        "query": query,
+        "abstained": abstained,
+        "passages": [passage_json(h) for h in hits],
+        "answer": [] if abstained else extract_answer(searcher, scores, hits),
+    }
+    if unindexed:
+        result["unindexed_parties"] = unindexed
+    if grouped:
+        # a question about no Party in particular: what each Party said, best Party first
+        result["groups"] = [
+            {"party": g["party"], "doc_id": g["doc_id"], "best_score": round(g["best_score"], 4),
+             "passages": [passage_json(pool[r - 1]) for r in g["ranks"]]}
+            for g in group_by_party(pool, PER_PARTY)
+        ]
+    notes = []
+    if abstained:
+        notes.append(f"{NOT_ADDRESSED} {WEAK_NOTE}")
+    if unindexed:
+        notes.append(unindexed_message(unindexed, parties))
+    if notes:
+        result["message"] = " ".join(notes)
+    return result
+
+
+def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
+    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named."""
+    if not hits:
+        return True
+    named = ids_in_query(query)
+    if named and any(id_under(q, n) for q in hits[0].passage.question_ids for n in named):
+        return False
+    best = max(float(scores.dense.max()), float(scores.question.max()))
+    return best < ABSTAIN_BELOW
+
+
+def passage_json(h: Hit) -> dict:
+    p = h.passage
+    return {
+        "rank": h.rank,
+        "score": round(h.score, 4),
+        "doc_id": p.doc_id,
+        "party": p.party,
+        "question_ids": list(p.question_ids),
+        "heading": p.heading,
+        "pillar": p.pillar,
+        "language": p.language,
+        "text": p.text,
+        "citation": passage_citation(p),
+        "resolved_refs": h.resolved_refs,
+        "lines": [p.line_start, p.line_end],
+        "page": p.page,
+        "weak": h.weak,
+    }
+
+
+def extract_answer(searcher: Searcher, scores: Scores, hits: list[Hit], top: int = 3) -> list[dict]:
+    """The sentences of the best passages closest to the question, quoted as they stand, each cited."""
+    index = searcher.index
+    wanted = {h.passage.pid: n for n, h in enumerate(hits[:top])}
+    rows = [row for pid in wanted for row in searcher.sentence_rows.get(pid, [])]
+    if not rows:
+        return []
+    sims = index.sentence_vectors[rows] @ scores.query_vector
+    # the best passage's sentences are favoured a little: the ranking already weighed their context
+    sims = sims - np.array([0.03 * wanted[index.sentences[i][0]] for i in rows])
+    best = float(sims.max())
+    chosen = [rows[j] for j in np.argsort(-sims)[:ANSWER_SENTENCES] if sims[j] >= best - 0.12]  # best first
+    out = []
+    for i in chosen:
+        pid, sentence = index.sentences[i]
+        p = index.passages[pid]
+        out.append({"text": sentence, "question_ids": list(p.question_ids), "citation": passage_citation(p),
+                    "party": p.party, "rank": wanted[pid] + 1})
+    return out

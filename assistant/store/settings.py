@@ -1,0 +1,34 @@
+"""What a build's vectors depend on: change any of these and the replies are embedded again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .. import __version__
+from ..encoders.base import DEFAULT_BACKEND, DEFAULT_MODEL, MAX_TOKENS
+
+FORMAT = 1  # the on-disk layout of a build; a build of another format is rebuilt
+
+
+@dataclass
+class Settings:
+    """The model, the back end that runs it, passage size and what is embedded with each passage."""
+
+    model: str = DEFAULT_MODEL
+    backend: str = DEFAULT_BACKEND
+    target_tokens: int = MAX_TOKENS
+    headings: bool = True  # embed each passage with its question heading (off only for ablations)
+    follow_refs: bool = True  # embed a pointer with the text it points to (off only for ablations)
+
+    def key(self) -> str:
+        """Vectors are reused only under the same key: onnx-int8 vectors are not fp32 vectors."""
+        raw = json.dumps([self.model, self.backend, self.target_tokens, self.headings, self.follow_refs, FORMAT,
+                          __version__.split(".")[0]])
+        return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> "Settings":
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in (manifest.get("settings") or {}).items() if k in known})

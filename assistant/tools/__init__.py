@@ -1,0 +1,1 @@
+"""For maintainers: evaluation, benchmarks, the load check, a synthetic round, deriving the questionnaire."""

@@ -17,16 +17,17 @@ from typing import Callable
 
 from .encoders.base import DEFAULT_BACKEND, DEFAULT_MODEL, Encoder
 from .encoders.loader import load_encoder
-from .errors import UnknownParty, UnknownPillar
+from .errors import CorpusError, IndexCorrupt, IndexMissing, UnknownPillar
 from .ingest.questionnaire import PILLARS, pillar_named
-from .parties import match_indexed
+from .parties import indexed_party
 from .query.answer import answer
 from .query.compare import Comparer
 from .query.search import Searcher
 from .store.build import BuildReport, build_index
-from .store.corpus import stale_reason
+from .store.corpus import corpus_files, printable_name, stale_reason
 from .store.layout import current_path, read_manifest
 from .store.load import LoadedIndex, load_index
+from .store.reading import SHOWN
 from .store.settings import Settings
 
 log = logging.getLogger("assistant")
@@ -50,17 +51,51 @@ def corpus_of(index_dir: Path, corpus: Path | str | None = None) -> Path:
 
 
 def ensure_index(index_dir: Path | str, corpus: Path | str | None = None, settings: Settings | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> LoadedIndex:
-    """Load the index, building it first when it is missing or stale (announced on the 'assistant' logger)."""
+                 progress: Callable[[str, int, int], None] | None = None, rebuild: bool = False) -> LoadedIndex:
+    """Load the live build.  Only a missing or damaged index is built first (announced on the 'assistant' logger);
+    one older than the corpus answers as it is, with a warning, unless `rebuild`.  Files the live build skipped
+    are named in a warning too.  A build started here never makes anything worse: a failed one changes nothing."""
     index_dir = Path(index_dir)
     settings = settings or settings_for()
     corpus_dir = corpus_of(index_dir, corpus)
-    reason = stale_reason(index_dir, corpus_dir, settings)
-    if reason:
-        log.warning("Index needs building (%s); building from %s …", reason, corpus_dir)
-        report = build_index(corpus_dir, index_dir, settings, progress=progress)
-        log.warning("%s", report.summary())
+    try:
+        loaded = load_index(index_dir)
+    except (IndexMissing, IndexCorrupt) as exc:
+        log.warning("Index needs building (%s); building from %s …", str(exc).split(";")[0], corpus_dir)
+        loaded = _build_and_load(corpus_dir, index_dir, settings, progress)
+    else:
+        reason = stale_reason(index_dir, corpus_dir, settings)
+        if reason and rebuild:
+            log.warning("Rebuilding the index (%s) …", reason)
+            loaded = _build_and_load(corpus_dir, index_dir, settings, progress)
+        elif reason:
+            what = reason if reason.startswith("the index") else f"index is older than the corpus ({reason})"
+            log.warning("Warning: %s; run `assistant build` (or pass --rebuild)", what)
+    warn_skipped(loaded.manifest, corpus_dir)
+    return loaded
+
+
+def _build_and_load(corpus_dir: Path, index_dir: Path, settings: Settings,
+                    progress: Callable[[str, int, int], None] | None) -> LoadedIndex:
+    report = build_index(corpus_dir, index_dir, settings, progress=progress)
+    log.warning("%s", report.summary())
     return load_index(index_dir)
+
+
+def warn_skipped(manifest: dict, corpus_dir: Path) -> list[dict]:
+    """One line naming the corpus files the live build left out (those still in the corpus), if any."""
+    try:
+        present = {printable_name(p.name) for p in corpus_files(corpus_dir)}
+    except CorpusError:
+        present = None  # the corpus is elsewhere: name what the build skipped
+    skipped = [s for s in manifest.get("skipped", [])
+               if isinstance(s, dict) and (present is None or s.get("name") in present)]
+    if skipped:
+        names = ", ".join(str(s.get("name")) for s in skipped[:SHOWN]) + (
+            f" and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else "")
+        log.warning("Warning: the index leaves out %d corpus file(s) it could not use: %s; `assistant build` says "
+                    "why", len(skipped), names)
+    return skipped
 
 
 class Assistant:
@@ -76,12 +111,14 @@ class Assistant:
 
     @classmethod
     def open(cls, index: Path | str = DEFAULT_INDEX, corpus: Path | str | None = None, backend: str | None = None,
-             build: bool = True, progress: Callable[[str, int, int], None] | None = None) -> "Assistant":
-        """The assistant over the index in `index`; with `build`, a missing or stale index is built from `corpus`
-        first.  Raises IndexMissing (without `build`), CorpusError, ReadError, EncoderError."""
+             build: bool = True, progress: Callable[[str, int, int], None] | None = None,
+             rebuild: bool = False) -> "Assistant":
+        """The assistant over the index in `index`; with `build`, a missing or damaged index is built from `corpus`
+        first (a stale one only with `rebuild`; else it answers as built, with a warning).  Raises IndexMissing
+        (without `build`), CorpusError, ReadError, EncoderError."""
         index_dir = Path(index)
         settings = settings_for(backend)
-        loaded = ensure_index(index_dir, corpus, settings, progress) if build else load_index(index_dir)
+        loaded = ensure_index(index_dir, corpus, settings, progress, rebuild) if build else load_index(index_dir)
         encoder = load_encoder(loaded.manifest.get("model", settings.model), settings.backend)
         return cls(Searcher(loaded, encoder), index_dir=index_dir, corpus=corpus_of(index_dir, corpus))
 
@@ -126,11 +163,7 @@ class Assistant:
         """The indexed Party a name means, in any language; UnknownParty when its reply is not indexed."""
         if party is None or not party.strip():
             return None
-        found = match_indexed(party, self.parties)
-        if found is None:
-            raise UnknownParty(f"no reply from Party {party!r} in the index; Parties indexed: "
-                               f"{', '.join(self.parties)}")
-        return found
+        return indexed_party(party, self.parties)
 
     @staticmethod
     def resolve_pillar(pillar: str | None) -> str | None:
@@ -145,11 +178,14 @@ class Assistant:
             qid: str | None = None) -> dict:
         """Cited passages that answer `question`: the `ask` contract (docs/ask-contract.md)."""
         party, pillar = self.resolve_party(party), self.resolve_pillar(pillar)
+        # bytes a terminal could not decode (argv keeps them as lone surrogates) cannot be encoded: they become "?"
+        question = str(question).encode("utf-8", "replace").decode("utf-8")
         return answer(self.current(), question, k=max(1, int(k)), party=party, pillar=pillar, qid=qid)
 
-    def compare(self, question_id: str, parties: list[str] | None = None) -> dict:
-        """Every Party's answer to one questionnaire question, pointers resolved, gaps listed."""
-        return self.comparer().compare(question_id, parties)
+    def compare(self, question_id: str, parties: list[str] | None = None, language: str | None = None) -> dict:
+        """Every Party's answer to one questionnaire question, pointers resolved, gaps listed; the question in
+        the questionnaire's English wording, or French with language='fr'.  Each answer stays in its own language."""
+        return self.comparer().compare(question_id, parties, language)
 
     def coverage(self) -> dict:
         """Parties x questions: answered, answered only by pointing elsewhere, blank."""

@@ -1,10 +1,10 @@
 """The `assistant` command: a thin layer over the Python API (assistant.api).  Every failure the user can act on
-is one line on stderr and exit status 1; `build` exits 3 when it had to skip a file."""
+is one line on stderr and exit status 1; `build` and `add` exit 3 when the corpus has a file they had to skip
+(the rest is indexed and live)."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from .api import DEFAULT_CORPUS, DEFAULT_INDEX, Assistant, corpus_of, settings_for
+from .console import progress_bar, quiet_libraries
 from .encoders.base import BACKENDS, DEFAULT_BACKEND
-from .errors import AssistantError
+from .errors import AssistantError, os_error_message
 from .ingest.questionnaire import PILLARS, PILLARS_FR
 
 DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
@@ -26,6 +27,9 @@ backend_option = click.option("--backend", type=click.Choice(BACKENDS),
                               default=lambda: os.environ.get("ASSISTANT_BACKEND", DEFAULT_BACKEND),
                               show_default=DEFAULT_BACKEND, help="Encoder back end (env ASSISTANT_BACKEND).")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
+rebuild_option = click.option("--rebuild", is_flag=True, help="Rebuild the index first when the corpus changed "
+                              "since it was built (else it answers as built, with a warning).")
+SKIPPED_STATUS = 3  # `build`/`add`: done, but some corpus files could not be indexed
 
 
 def format_option(*formats: str):
@@ -41,58 +45,35 @@ def chosen_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-def progress_bar(quiet: bool):
-    """(progress callback, close) for a build: a tqdm bar over files on stderr, or nothing."""
-    if quiet:
-        return None, lambda: None
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, unit="reply", file=sys.stderr, leave=False)
-
-    def progress(name: str, n: int, total: int) -> None:
-        bar.total = total
-        bar.set_postfix_str(name[:40])
-        bar.update(1)
-
-    return progress, bar.close
-
-
-def open_assistant(index_dir: Path, corpus: Path | None, backend: str) -> Assistant:
+def open_assistant(index_dir: Path, corpus: Path | None, backend: str, rebuild: bool = False) -> Assistant:
     progress, close = progress_bar(quiet=not sys.stderr.isatty())
     try:
-        return Assistant.open(index_dir, corpus=corpus, backend=backend, progress=progress)
+        return Assistant.open(index_dir, corpus=corpus, backend=backend, progress=progress, rebuild=rebuild)
     finally:
         close()
 
 
+def report_skipped(report) -> None:
+    """Name each corpus file a build left out ('<file>: <problem>') on stderr, and exit with status 3."""
+    if report is not None and report.skipped:
+        for line in report.skipped:
+            click.echo(f"skipped {line}", err=True)
+        raise SystemExit(SKIPPED_STATUS)
+
+
 class FriendlyGroup(click.Group):
-    """Known failures (the AssistantError family) become one clear line and exit 1, not a traceback."""
+    """Known failures (the AssistantError family, and OSErrors that name a file) become one clear line and exit 1,
+    not a traceback; anything else is a bug and keeps its traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except AssistantError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-
-def quiet_libraries() -> None:
-    """Offline, no library progress bars; the assistant's own notices (an index being built) go to stderr."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    log = logging.getLogger("assistant")
-    if not any(isinstance(h, EchoHandler) for h in log.handlers):
-        log.addHandler(EchoHandler())
-        log.setLevel(logging.WARNING)
-        log.propagate = False
-
-
-class EchoHandler(logging.Handler):
-    """The assistant's notices on stderr, through click (so they reach whatever stderr is at the time)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(record.getMessage(), err=True)
+            raise click.ClickException(" ".join(str(exc).split())) from exc
+        except OSError as exc:
+            if not getattr(exc, "filename", None):
+                raise
+            raise click.ClickException(os_error_message(exc)) from exc
 
 
 @click.group(cls=FriendlyGroup)
@@ -108,7 +89,10 @@ def cli() -> None:
 @backend_option
 @quiet_option
 def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
-    """Parse, embed and index every reply in the corpus folder (unchanged files are reused)."""
+    """Parse, embed and index every reply in the corpus folder (unchanged files are reused).
+
+    A file that cannot be indexed is skipped: it is named with its problem, one line each, the other files' index
+    goes live, and the exit status is 3.  Exit status 1 when no file could be indexed (the index stays as it was)."""
     from .store.build import build_index
 
     progress, close = progress_bar(quiet)
@@ -117,6 +101,7 @@ def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> No
     finally:
         close()
     click.echo(report.summary())
+    report_skipped(report)
 
 
 @cli.command()
@@ -131,7 +116,9 @@ def build(corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> No
 @quiet_option
 def add(file: Path, party: str | None, doc_id: str | None, round_: str | None, language: str | None,
         corpus: Path | None, index_dir: Path, backend: str, quiet: bool) -> None:
-    """Check a reply FILE, copy it into the corpus under a safe name and index it (only new files are embedded)."""
+    """Check a reply FILE, copy it into the corpus under a safe name and index it (only new files are embedded).
+
+    Exit status 3 when it was added but other corpus files had to be skipped (each named on stderr)."""
     from .ingest.preview import check_reply
     from .store.adding import add_reply
 
@@ -147,6 +134,7 @@ def add(file: Path, party: str | None, doc_id: str | None, round_: str | None, l
     click.echo(result.message())
     if result.report is not None:
         click.echo(result.report.summary())
+    report_skipped(result.report)
 
 
 PILLAR_CHOICE = click.Choice([*PILLARS, *(PILLARS_FR[p] for p in PILLARS if PILLARS_FR[p] != p)],
@@ -164,8 +152,9 @@ PILLAR_CHOICE = click.Choice([*PILLARS, *(PILLARS_FR[p] for p in PILLARS if PILL
 @index_option
 @corpus_option
 @backend_option
+@rebuild_option
 def ask(question: str | None, k: int, party: str | None, pillar: str | None, batch: Path | None, fmt: str,
-        as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
+        as_json: bool, index_dir: Path, corpus: Path | None, backend: str, rebuild: bool) -> None:
     """Answer QUESTION with cited passages from the replies."""
     from .jsonl import read_jsonl
     from .query.render import to_markdown, to_text
@@ -173,7 +162,7 @@ def ask(question: str | None, k: int, party: str | None, pillar: str | None, bat
     if not question and not batch:
         raise click.UsageError("give a QUESTION or --batch FILE")
     requests = read_jsonl(batch) if batch else [{"id": None, "query": question}]
-    assistant = open_assistant(index_dir, corpus, backend)
+    assistant = open_assistant(index_dir, corpus, backend, rebuild)
     fmt = chosen_format(fmt, as_json)
     for req in requests:
         result = assistant.ask(req["query"], k=k, party=party, pillar=pillar, qid=req.get("id"))
@@ -214,16 +203,19 @@ def evaluate(question_files: tuple[Path, ...], misses: bool, index_dir: Path, co
 @cli.command()
 @click.argument("question_id")
 @click.option("--party", "parties", multiple=True, help="Only these Parties (repeatable; any of their names).")
+@click.option("--language", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="The questionnaire's wording of the question (answers stay in their own language).")
 @format_option("text", "json", "markdown", "csv")
 @index_option
 @corpus_option
 @backend_option
-def compare(question_id: str, parties: tuple[str, ...], fmt: str, as_json: bool, index_dir: Path,
-            corpus: Path | None, backend: str) -> None:
+@rebuild_option
+def compare(question_id: str, parties: tuple[str, ...], language: str, fmt: str, as_json: bool, index_dir: Path,
+            corpus: Path | None, backend: str, rebuild: bool) -> None:
     """Every Party's answer to QUESTION_ID (e.g. 9.3), pointers resolved, Parties with no answer listed."""
     from .query.render import compare_csv, compare_markdown, compare_text
 
-    result = open_assistant(index_dir, corpus, backend).compare(question_id, list(parties) or None)
+    result = open_assistant(index_dir, corpus, backend, rebuild).compare(question_id, list(parties) or None, language)
     show = {"json": lambda r: json.dumps(r, ensure_ascii=False), "markdown": compare_markdown,
             "csv": compare_csv, "text": compare_text}[chosen_format(fmt, as_json)]
     click.echo(show(result), nl=fmt != "csv")
@@ -234,11 +226,12 @@ def compare(question_id: str, parties: tuple[str, ...], fmt: str, as_json: bool,
 @index_option
 @corpus_option
 @backend_option
-def coverage(fmt: str, as_json: bool, index_dir: Path, corpus: Path | None, backend: str) -> None:
+@rebuild_option
+def coverage(fmt: str, as_json: bool, index_dir: Path, corpus: Path | None, backend: str, rebuild: bool) -> None:
     """Parties x questions: answered (+), answered only by pointing elsewhere (>), blank (.)."""
     from .query.render import coverage_csv, coverage_markdown, coverage_text
 
-    result = open_assistant(index_dir, corpus, backend).coverage()
+    result = open_assistant(index_dir, corpus, backend, rebuild).coverage()
     show = {"json": lambda r: json.dumps(r, ensure_ascii=False), "markdown": coverage_markdown,
             "csv": coverage_csv, "text": coverage_text}[chosen_format(fmt, as_json)]
     click.echo(show(result), nl=fmt != "csv")
@@ -255,14 +248,15 @@ def coverage(fmt: str, as_json: bool, index_dir: Path, corpus: Path | None, back
 @corpus_option
 @backend_option
 @click.option("--watch", is_flag=True, help="Rebuild the index in the background when files in the corpus change.")
+@rebuild_option
 def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str,
-          watch: bool) -> None:
-    """Serve the chat page (builds the index first when it is missing or stale)."""
+          watch: bool, rebuild: bool) -> None:
+    """Serve the chat page (builds the index first when it is missing or damaged; when stale, with --rebuild)."""
     from .web.page import serve as serve_page
 
     if auth and ":" not in auth:
         raise click.UsageError("--auth takes USER:PASSWORD")
-    assistant = open_assistant(index_dir, corpus, backend)
+    assistant = open_assistant(index_dir, corpus, backend, rebuild)
     if watch:
         from .encoders.shared import SharedEncoder
         from .store.watch import index_rebuilder, start_watcher
@@ -303,9 +297,13 @@ def bench() -> None:
               help="Encoder back ends to compare, comma-separated.")
 @click.option("--ablations/--no-ablations", default=True, show_default=True,
               help="Also print what each retrieval method adds.")
+@click.option("--set", "sets", multiple=True, metavar="CORPUS:QUESTIONS",
+              help="More question sets for the ablation table, each over its own corpus folder (repeatable), "
+                   "e.g. a folder with a French reply and questions about it.")
 @index_option
 @corpus_option
-def bench_speed(questions: Path | None, backends: str, ablations: bool, index_dir: Path, corpus: Path | None) -> None:
+def bench_speed(questions: Path | None, backends: str, ablations: bool, sets: tuple[str, ...], index_dir: Path,
+                corpus: Path | None) -> None:
     """Build speed, query latency against the encoder floor, peak memory, back ends side by side, ablations."""
     from .store.corpus import corpus_files
     from .tools.bench import run_ablations, run_speed
@@ -321,8 +319,17 @@ def bench_speed(questions: Path | None, backends: str, ablations: bool, index_di
     rows, source = bench_rows(questions, index_dir, corpus, names[0])
     click.echo(f"corpus {corpus_dir} ({len(files)} replies), {len(rows)} questions from {source}")
     run_speed(corpus_dir, rows, names, settings_for(names[0]), echo=click.echo)
-    if ablations and any(r.gold for r in rows):
-        run_ablations(corpus_dir, rows, settings_for(names[0]), echo=click.echo)
+    if ablations:
+        from .tools.evaluation import load_rows
+
+        table = [(source.split("/")[-1], corpus_dir, rows)] if any(r.gold for r in rows) else []
+        for spec in sets:
+            folder, _, path = spec.partition(":")
+            if not path or not Path(folder).is_dir():
+                raise click.UsageError(f"--set takes CORPUS_FOLDER:QUESTIONS.jsonl, not {spec!r}")
+            table.append((Path(path).stem, Path(folder), load_rows(Path(path))))
+        if table:
+            run_ablations(table, settings_for(names[0]), echo=click.echo)
 
 
 @bench.command("scale")
@@ -347,30 +354,35 @@ def bench_scale(replies: int, questions: Path | None, index_dir: Path, corpus: P
 
 
 @bench.command("load")
-@click.option("--total", type=click.IntRange(1, 10000), default=50, show_default=True, help="Questions to send.")
-@click.option("--clients", type=click.IntRange(1, 200), default=10, show_default=True, help="Concurrent clients.")
+@click.option("--total", type=click.IntRange(1, 100000), default=400, show_default=True,
+              help="Questions per HTTP API run.")
+@click.option("--page-total", type=click.IntRange(1, 100000), default=200, show_default=True,
+              help="Questions per page API run.")
+@click.option("--clients", default="1,10,50", show_default=True, help="Concurrent clients per run, comma-separated.")
+@click.option("--add/--no-add", default=True, show_default=True,
+              help="Also measure 10 clients while the server indexes a new (synthetic) reply.")
 @questions_option
 @index_option
 @corpus_option
 @backend_option
-def bench_load(total: int, clients: int, questions: Path | None, index_dir: Path, corpus: Path | None,
-               backend: str) -> None:
-    """Serve the page on a free loopback port and send it questions from concurrent clients."""
-    import socket
+def bench_load(total: int, page_total: int, clients: str, add: bool, questions: Path | None, index_dir: Path,
+               corpus: Path | None, backend: str) -> None:
+    """On a copy of the index: the in-process floor, then a `serve --watch` process under 1, 10 and 50 concurrent
+    clients on the HTTP API and on the page's API, then 10 clients while it indexes a new reply; peak RSS."""
+    from .tools.loadcheck import run_load_bench
 
-    from .tools.loadcheck import format_load, run_load_check
-    from .web.page import launch
-
-    rows, _ = bench_rows(questions, index_dir, corpus, backend)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    demo = launch(open_assistant(index_dir, corpus, backend), host="127.0.0.1", port=port, block=False)
     try:
-        click.echo(format_load(run_load_check(demo.local_url, [r.query for r in rows], total=total,
-                                              concurrency=clients)))
-    finally:
-        demo.close()
+        counts = tuple(int(c) for c in clients.split(",") if c.strip())
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise click.UsageError(f"--clients takes numbers of clients, comma-separated, e.g. 1,10,50; not {clients!r}")
+    rows, source = bench_rows(questions, index_dir, corpus, backend)
+    open_assistant(index_dir, corpus, backend)  # builds the index first when it is missing or stale
+    corpus_dir = corpus_of(index_dir, corpus)
+    click.echo(f"index {index_dir}, corpus {corpus_dir}, {len(rows)} questions from {source}")
+    run_load_bench(index_dir, corpus_dir, [r.query for r in rows], echo=click.echo, backend=backend, total=total,
+                   page_total=page_total, clients=counts, add=add)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,11 +1,14 @@
 """One family of errors a user can act on: each message says what went wrong, with which file, and what to do.
 
-The command line turns any of them into one line and exit status 1; the page into one sentence.
+The command line turns any of them (and an OSError naming a file, see os_error_message) into one line and exit
+status 1; the page into one sentence.
 Anything else that escapes is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 
@@ -60,3 +63,20 @@ class UnknownPillar(AssistantError):
 
 class QuestionFileError(AssistantError):
     """A question file (`ask --batch`, `eval --questions`, `bench --questions`) has a bad line."""
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an operating-system error on a named file: what, which file, what to do."""
+    path = str(exc.filename)
+    if exc.errno == errno.ENAMETOOLONG:
+        name = Path(path).name
+        return f"{name[:40]}…: file name too long ({len(name)} characters); rename the file and try again"
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        unreadable = Path(path).is_file() and not os.access(path, os.R_OK)
+        verb = "read" if unreadable else "write to"
+        return (f"cannot {verb} {path}: permission denied; check the permissions of that folder, or use another one "
+                f"(--index, --corpus)")
+    if exc.errno == errno.ENOSPC:
+        return f"cannot write to {path}: no space left on the device; free some space and try again"
+    reason = (exc.strerror or type(exc).__name__).lower()
+    return f"{path}: {reason}; check the path and try again"

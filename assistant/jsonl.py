@@ -28,9 +28,10 @@ def read_jsonl(path: Path | str, required: tuple[str, ...] = ("query",)) -> list
             for key in required:
                 if not isinstance(data.get(key), str):
                     raise ValueError(f'expected a "{key}" string')
-                data[key].encode("utf-8")  # a lone surrogate ("\ud800") cannot be shown or searched
-        except (ValueError, UnicodeEncodeError) as exc:
-            reason = "a lone surrogate in the text" if isinstance(exc, UnicodeEncodeError) else exc
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") cannot be shown
+        except (ValueError, UnicodeEncodeError, RecursionError) as exc:
+            reason = ("a lone surrogate in the text" if isinstance(exc, UnicodeEncodeError)
+                      else "nested too deeply" if isinstance(exc, RecursionError) else exc)
             raise QuestionFileError(f'{path.name} line {n}: {reason}; each line must be an object such as '
                                     f'{{"id": "q1", "query": "…"}}') from exc
         rows.append(data)

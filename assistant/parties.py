@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .errors import UnknownParty
+
 DATA_FILE = "parties.json"
 
 
@@ -90,6 +92,14 @@ def parties_in_text(text: str, extra: list[str] | tuple[str, ...] = ()) -> list[
         name = others[m.group(0)]
         if name not in found:
             found.append(name)
+    return found
+
+
+def indexed_party(name: str, indexed: list[str] | tuple[str, ...]) -> str:
+    """The indexed Party a name means, in any language; UnknownParty (listing the indexed ones) when none."""
+    found = match_indexed(name, indexed)
+    if found is None:
+        raise UnknownParty(f"no reply from Party {name!r} in the index; Parties indexed: {', '.join(indexed)}")
     return found
 
 

@@ -19,7 +19,6 @@ from assistant.store.load import load_index
 from conftest import copy_built
 from replies import MINI, write_docx, write_txt
 
-pytestmark = pytest.mark.slow
 
 
 def add(base: Path, *args: str):
@@ -35,6 +34,7 @@ def snapshot(base: Path) -> dict:
             "builds": sorted(p.name for p in (base / "index" / "builds").iterdir())}
 
 
+@pytest.mark.slow
 def test_add_skip_replace_and_override(tmp_path, mini_built):
     base = copy_built(mini_built, tmp_path / "kb")
     andorra = write_docx(tmp_path / "andorra reply.docx", MINI, "ANDORRA", "AD")
@@ -117,6 +117,7 @@ def bad_base(tmp_path_factory, mini_built):
     return copy_built(mini_built, tmp_path_factory.mktemp("bad") / "kb")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_changes_nothing(tmp_path, bad_base, case):
     name, make, message = BAD_INPUTS[case]
@@ -129,6 +130,7 @@ def test_bad_input_changes_nothing(tmp_path, bad_base, case):
     assert snapshot(bad_base) == before
 
 
+@pytest.mark.slow
 def test_a_failed_build_puts_the_corpus_back(tmp_path, mini_built, monkeypatch):
     from assistant.store import adding as intake
     from assistant.errors import CorpusError

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.web import chat, page
 from assistant.web import render as webrender
+from assistant.web.export import export_text
 from assistant.query.render import md_inline
 
 from conftest import free_port
@@ -60,41 +61,70 @@ def xss_assistant(tmp_path_factory):
 
 # ----------------------------------------------------------------------------------------------- chat
 
+def ask(service, question, turns=None, party=None, pillar=None, k=5):
+    """One turn on the page's service: (turns, the chat's HTML, the sources panel's HTML)."""
+    turns = service.chat(question, turns or [], party, pillar, k)
+    return turns, service.chat_view(turns), service.sources_view(turns)
+
+
 def test_penalty_answer_cites_9_3(service):
-    history, sources, markdown = service.chat(PENALTY, [], None, None, 5)
-    assert [m["role"] for m in history] == ["user", "assistant"]
-    reply = history[-1]["content"]
-    assert "9.3" in reply
-    assert "Portugal · Q9.3 · Criminalisation — What are the legal consequences" in reply
-    assert "**Answer**" in reply and "\\[1\\]" in reply  # numbered markers, escaped for Markdown
-    assert "one month to 2 years" in reply
+    turns, chat_html, sources = ask(service, PENALTY)
+    assert [t["question"] for t in turns] == [PENALTY] and turns[0]["searched"] == PENALTY
+    assert "Searched as" not in chat_html  # a question of its own is searched as it stands
+    assert "Portugal · Q9.3 · Criminalisation — What are the legal consequences" in chat_html
+    assert "<strong>Answer</strong>" in chat_html and "one month to 2 years" in chat_html
+    # every [n] is a link to its card among this answer's sources, naming the question on hover
+    assert '<a class="cite" href="#src-1-1" title="Portugal · Q9.3 — What are the legal consequences of the above ' \
+           'behaviours (9.1.a-c)?" data-turn="1">[1]</a>' in chat_html
+    assert 'id="src-1-1" tabindex="0"' in sources
     # the sources panel: the passage in full, the quoted sentence highlighted, heading and pillar shown
     assert "<mark>For the mere possession of pornographic material involving children, the penalties are one month " \
            "to 2 years of prison" in sources
     assert "Question 9. Criminalisation — 9.3 What are the legal consequences" in sources
     assert "Legislation" in sources
     assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in sources
-    # the Markdown export carries the answer and its citations
-    assert markdown.startswith(f"**Question:** {PENALTY}")
-    assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in markdown
+    # a link to the reply itself, served from the corpus folder
+    assert 'download="T-ES(2017)ICT-PT_Portugal.txt"' in sources and "gradio_api/file=/" in sources
+    # the copy button's plain text: no Markdown escapes
+    assert '<button type="button" class="copy-answer" data-turn="1">Copy answer 1</button>' in chat_html
+    plain = export_text(turns[-1])
+    assert plain.startswith(f"Q: {PENALTY}") and "[1] Portugal, reply to the 2nd round questionnaire, Q9.3" in plain
+    assert "\\" not in plain
+    # the downloads: named after the question and the day; the Markdown one keeps its citations
+    txt, md = service.exports(turns)
+    assert Path(txt).name.startswith("what-is-the-penalty-for-possessing-child-sexual-abuse") and txt.endswith(".txt")
+    assert Path(md).read_text(encoding="utf-8").startswith(f"**Question:** {md_inline(PENALTY)}")
+    assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in Path(md).read_text(encoding="utf-8")
 
 
 def test_abstains_plainly_and_lists_weak_passages(service):
-    history, sources, _ = service.chat(OFF_TOPIC, [], None, None, 3)
-    reply = history[-1]["content"]
-    assert "The replies do not appear to address this question." in reply
-    assert reply.count("*weak match*") == 3
+    _, chat_html, sources = ask(service, OFF_TOPIC, k=3)
+    assert "The replies do not appear to address this question." in chat_html
+    assert chat_html.count("<em>weak match</em>") == 3
     assert "<mark>" not in sources
     assert sources.count("weak match</span>") == 3
 
 
-def test_follow_up_questions_keep_the_chat_and_search_their_own_text(service):
-    history, _, _ = service.chat(PENALTY, [], None, None, 5)
-    history, sources, _ = service.chat("Which helplines can a child victim call?", history, None, None, 5)
-    assert [m["role"] for m in history] == ["user", "assistant"] * 2
-    assert "Q6.1" in history[-1]["content"]  # the helpline answer, not the penalty one
-    assert "Q9.3" not in history[-1]["content"]
-    assert "SOS Criança" in sources
+def test_questions_of_their_own_keep_the_chat_and_search_their_own_text(service):
+    turns, _, _ = ask(service, PENALTY)
+    turns, chat_html, sources = ask(service, "Which helplines can a child victim call?", turns)
+    assert [t["searched"] for t in turns] == [PENALTY, "Which helplines can a child victim call?"]
+    second = chat_html[chat_html.index('id="turn-2"'):]
+    assert "Q6.1" in second and "Q9.3" not in second  # the helpline answer, not the penalty one
+    # each answer keeps its own sources: the first answer's cards are still there, hidden until selected
+    assert '<section class="src-set" data-turn="1" aria-label="Sources of answer 1" hidden>' in sources
+    assert '<section class="src-set" data-turn="2" aria-label="Sources of answer 2">' in sources
+    assert "SOS Criança" in sources[sources.index('data-turn="2"'):]
+    assert "one month to 2 years" in sources[:sources.index('data-turn="2"')]
+
+
+def test_a_follow_up_is_searched_with_the_previous_subject(service):
+    turns, _, _ = ask(service, PENALTY)
+    turns, chat_html, _ = ask(service, "and under 14?", turns)
+    assert turns[-1]["searched"] == "What is the penalty for possessing child sexual abuse material, under 14?"
+    assert "Searched as: “What is the penalty for possessing child sexual abuse material, under 14?”" in chat_html
+    assert turns[-1]["result"]["passages"][0]["question_ids"][0].startswith("9.")  # still about the penalties
+    assert "Searched as: What is the penalty" in export_text(turns[-1])
 
 
 def test_filters_party_pillar_and_k(service):
@@ -104,12 +134,22 @@ def test_filters_party_pillar_and_k(service):
     assert len(result["passages"]) == 2
     assert {p["pillar"] for p in result["passages"]} == {"Protection"}
     assert service.ask(PENALTY, k=3, party="Portugal", pillar=chat.ALL_PILLARS)["passages"][0]["question_ids"] == ["9.3"]
+    # the page's Passages control stops at 10 whatever is typed; the API keeps its own limit
+    turns = service.chat(PENALTY, [], None, None, 25)
+    assert len(turns[-1]["result"]["passages"]) == chat.MAX_K
+    assert chat.clamp_k(0) == 1 and chat.clamp_k("7") == 7 and chat.clamp_k(None) == chat.DEFAULT_K
 
 
 def test_resolved_references_are_expandable(service):
-    _, sources, _ = service.chat("What does the reply say under 9.9?", [], None, None, 3)
+    _, _, sources = ask(service, "What does the reply say under 9.9?", k=3)
     assert "Please see answer 9.3." in sources
     assert "<details><summary>Referred answer Q9.3</summary>" in sources
+
+
+def test_status_line_says_what_is_indexed(service):
+    status = service.status()
+    assert "1 Party indexed: Portugal · 2nd round · English · " in status and " passages · built 20" in status
+    assert 'role="status"' in status
 
 
 def test_errors_are_a_sentence_not_a_traceback(assistant):
@@ -121,43 +161,43 @@ def test_errors_are_a_sentence_not_a_traceback(assistant):
             raise IndexCorrupt("index/current/passages.json is unreadable")
 
     service = chat.ChatService(Broken(assistant.searcher))
-    history, sources, markdown = service.chat(PENALTY, [], None, None, 5)
-    reply = history[-1]["content"]
-    assert reply.startswith("Sorry, the question could not be answered")
-    assert "unreadable" in reply and "Traceback" not in reply
-    assert markdown == "" and sources == webrender.placeholder_html()
+    turns, chat_html, sources = ask(service, PENALTY)
+    assert turns[-1]["error"].startswith("Sorry, the question could not be answered")
+    assert "unreadable" in chat_html and "Traceback" not in chat_html
+    assert service.exports(turns) == (None, None) and sources == webrender.placeholder_html()
 
     class Buggy(Broken):
         def ask(self, *a, **kw):
             raise KeyError("secret internals")
 
-    history, _, _ = chat.ChatService(Buggy(assistant.searcher)).chat(PENALTY, [], None, None, 5)
-    assert "unexpected KeyError" in history[-1]["content"]
-    assert "secret internals" not in history[-1]["content"]
+    turns, chat_html, _ = ask(chat.ChatService(Buggy(assistant.searcher)), PENALTY)
+    assert "unexpected KeyError" in chat_html
+    assert "secret internals" not in chat_html
 
 
 def test_empty_question_changes_nothing(service):
-    history, sources, markdown = service.chat("   ", [{"role": "user", "content": "hi"}], None, None, 5)
-    assert history == [{"role": "user", "content": "hi"}] and markdown == ""
+    before = [{"question": "hi", "searched": "hi", "result": None}]
+    assert service.chat("   ", before, None, None, 5) == before
+
+
+def test_new_chat_forgets_the_previous_subject(service):
+    turns = service.chat("and under 14?", [], None, None, 5)  # nothing before it: searched as it stands
+    assert turns[-1]["searched"] == "and under 14?"
 
 
 # ----------------------------------------------------------------------------------------------- safety
 
 def test_crafted_reply_is_shown_inertly(xss_assistant):
     service = chat.ChatService(xss_assistant)
-    history, sources, _ = service.chat("What are the legal consequences under question 9.3?", [], None, None, 5)
-    cited = [p for p in service.ask("What are the legal consequences under question 9.3?")["passages"]
-             if "<script>" in p["text"]]
+    turns, chat_html, sources = ask(service, "What are the legal consequences under question 9.3?")
+    cited = [p for p in turns[-1]["result"]["passages"] if "<script>" in p["text"]]
     assert cited, "the crafted passage should be among those cited"
-    # sources panel: escaped, never raw
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in sources
-    assert "&lt;img src=x onerror=alert(2)&gt;" in sources
+    # sources panel and chat: escaped, never raw
+    for html in (sources, chat_html):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(2)&gt;" in html
+        assert "<script" not in html and "<img" not in html and "<a href=\"javascript" not in html
     assert "[click](javascript:alert(3))" in sources  # shown as text inside an escaped text node
-    assert "<script" not in sources and "<img" not in sources and "<a " not in sources
-    # the chat (Markdown): no raw tag, no link syntax left
-    for message in history:
-        assert "<script" not in message["content"] and "<img" not in message["content"]
-        assert "](" not in message["content"]
 
 
 def test_markdown_and_html_neutralised_in_chat_text():
@@ -173,7 +213,7 @@ def test_markdown_and_html_neutralised_in_chat_text():
             "[click](javascript:alert(3))") in card
 
 
-def test_sources_escape_every_field():
+def test_sources_and_chat_escape_every_field():
     evil = '"><script>x</script>'
     result = {"query": "q", "abstained": False, "answer": [{"text": evil, "rank": 1}], "passages": [{
         "rank": 1, "party": evil, "question_ids": [evil], "heading": evil, "pillar": evil, "text": "a " + evil,
@@ -182,8 +222,9 @@ def test_sources_escape_every_field():
     assert evil not in out and "<script" not in out
     # party, ids, heading, pillar, citation, text, the highlighted sentence and the reference: all escaped
     assert out.count("&#34;&gt;&lt;script&gt;x&lt;/script&gt;") >= 8
-    md = webrender.reply_markdown(result)
-    assert "<script" not in md
+    html = webrender.chat_html([{"question": evil, "searched": evil + "?", "result": result}], [evil])
+    assert evil not in html and "<script" not in html
+    assert html.count("&#34;&gt;&lt;script&gt;x&lt;/script&gt;") >= 5
 
 
 def test_question_label():

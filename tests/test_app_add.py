@@ -69,6 +69,7 @@ def test_confirm_indexes_in_the_background_and_offers_the_new_party(tmp_path, pa
     # the chat's service sees the new Party at once, and answers from its reply
     service = chat.ChatService(panel.assistant)
     assert service.parties == ["Portugal", "Principality of Andorra"]
+    assert "2 Parties indexed: Portugal, Principality of Andorra · 2nd round" in service.status()
     result = service.ask("What is the penalty for possessing child sexual abuse material?",
                          party="Principality of Andorra")
     assert result["passages"] and {p["party"] for p in result["passages"]} == {"Principality of Andorra"}

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from assistant.api import Assistant
-from assistant.web import chat
 from assistant.web import page as webpage
-from assistant.web import render as webrender
-from assistant.query.render import md_inline
 
 from conftest import free_port
 
@@ -58,15 +54,31 @@ def page(browser):
     context.close()
 
 
+def open_page(page, url: str) -> None:
+    """Load the page and wait until it is ready.  Not "networkidle": the page keeps a heartbeat connection open
+    (Gradio does, for the per-session chat state) and looks for a newer build now and then."""
+    page.goto(url, wait_until="load")
+    page.locator("#index-status .index-status").wait_for(timeout=30_000)
+    page.locator("#chat .chat-log").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # the page-load events (Party choices, Compare lists) have run
+
+
 def ask(page, question: str) -> None:
     box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
 
 
+def wait_for_answer(page, n: int, timeout: int = 30_000):
+    """The n-th answer (1-based), once it is there."""
+    answer = page.locator(f"#turn-{n} .turn-a")
+    answer.wait_for(timeout=timeout)
+    return page.locator(f"#turn-{n}")
+
+
 def test_penalty_question_cited_and_highlighted(page, page_url):
     OUTPUT.mkdir(exist_ok=True)
-    page.goto(page_url, wait_until="networkidle")
+    open_page(page, page_url)
     # first load: the example questions and the filters are there
     body = page.locator("body")
     sync_api.expect(body).to_contain_text("Which helplines can a child victim call?")
@@ -84,20 +96,24 @@ def test_penalty_question_cited_and_highlighted(page, page_url):
     assert "\\[" not in chat.inner_text() and "\\(" not in chat.inner_text()
     page.screenshot(path=str(OUTPUT / "browser-answer.png"), full_page=True)
 
-    # the Markdown export of the answer, with its citations, behind the accordion
-    page.get_by_text("Copy or export the last answer").click()
-    sync_api.expect(page.locator("#export")).to_contain_text("Portugal, reply to the 2nd round questionnaire, Q9.3")
+    # the answer as a plain-text download named after the question, with its citations and no Markdown escapes
+    with page.expect_download() as download:
+        page.locator("#export-txt").click()
+    assert download.value.suggested_filename.startswith("what-is-the-penalty-for-possessing-child-sexual-abuse-")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Portugal, reply to the 2nd round questionnaire, Q9.3" in text and "\\[" not in text
 
-    # a follow-up in the same chat is searched on its own text
+    # another question of its own in the same chat is searched on its own text
     ask(page, "Which helplines can a child victim call?")
-    sync_api.expect(page.locator("#sources-panel")).to_contain_text("SOS Criança", timeout=30_000)
-    sync_api.expect(chat).to_contain_text("Q6.1")
+    wait_for_answer(page, 2)
+    sync_api.expect(page.locator("#sources-panel .src-set:not([hidden])")).to_contain_text("SOS Criança")
+    sync_api.expect(page.locator("#turn-2")).to_contain_text("Q6.1")
     assert chat.inner_text().count("Sources") == 2  # both answers stay in the chat
 
 
 def test_abstention_shown_plainly(page, page_url):
     OUTPUT.mkdir(exist_ok=True)
-    page.goto(page_url, wait_until="networkidle")
+    open_page(page, page_url)
     ask(page, OFF_TOPIC)
     chat = page.locator("#chat")
     sync_api.expect(chat).to_contain_text("do not appear to address this question", timeout=30_000)
@@ -131,14 +147,15 @@ def test_crafted_reply_is_inert_in_the_browser(browser, served_assistant):
     try:
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(demo.local_url, wait_until="networkidle")
+        open_page(page, demo.local_url)
         ask(page, "anything")
         panel = page.locator("#sources-panel")
         sync_api.expect(panel).to_contain_text("<script>window.__xss=1</script>", timeout=20_000)
         chat = page.locator("#chat")
         sync_api.expect(chat).to_contain_text('<img src=x onerror="window.__xss=2">')
         sync_api.expect(chat).to_contain_text("[click](javascript:window.__xss=3)")
-        sync_api.expect(chat).to_contain_text("**stars**")
+        sync_api.expect(chat).to_contain_text("bold stars")  # <b> and ** stripped for reading, never rendered
+        assert page.locator("#chat strong:has-text('stars'), #chat b").count() == 0
         page.locator("#sources-panel details summary").first.click()  # references expand
         page.mouse.move(300, 300)
         page.wait_for_timeout(300)

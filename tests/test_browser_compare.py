@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.web import chat
 from assistant.web import page as webpage
-from assistant.web import render as webrender
-from assistant.query.render import md_inline
 from assistant.api import Assistant
 
 from conftest import free_port
-from test_browser import ARGS, CHROMIUM, OUTPUT
+from test_browser import ARGS, CHROMIUM, OUTPUT, open_page
 from test_compare import three_parties  # noqa: F401  (module fixture: three Parties built once)
 
 pytestmark = [
@@ -29,7 +26,7 @@ def page(three_parties):  # noqa: F811
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
-        page.goto(demo.local_url, wait_until="networkidle")
+        open_page(page, demo.local_url)
         yield page
         browser.close()
     demo.close()
@@ -62,6 +59,10 @@ def test_coverage_cell_opens_the_answer(page):
     # the Portugal row's 9.12 cell (answered only by pointing to 9.3), found where a person sees it
     header = grid.get_by_text("9.12", exact=True).filter(visible=True).first
     party = grid.get_by_text("Portugal", exact=True).filter(visible=True).first
+    # each header names its question on hover, in the questionnaire's words
+    titled = grid.locator('thead th[title^="9.12 — "]')
+    sync_api.expect(titled).to_have_count(1)
+    sync_api.expect(titled).to_have_text("9.12")
     header.scroll_into_view_if_needed()
     hx, py = header.bounding_box(), party.bounding_box()
     page.mouse.click(hx["x"] + hx["width"] / 2, py["y"] + py["height"] / 2)

@@ -25,8 +25,9 @@ def test_long_answers_split_on_sentence_boundaries(portugal, encoder):
         # a part starts and ends where a sentence of the whole answer does, unless that sentence alone overflows
         for edge in (mine[0], mine[-1]):
             if edge not in whole:
-                container = next(w for w in whole if edge in w)
-                assert encoder.count_tokens(f"{p.heading}\n{container}") > 128, edge[:80]
+                # the same words can stand in several sentences (a name listed twice): one of them overflows
+                containers = [w for w in whole if edge in w]
+                assert any(encoder.count_tokens(f"{p.heading}\n{w}") > 128 for w in containers), edge[:80]
     # the parts of one answer put back together are the answer, nothing lost or repeated
     for index, answer in enumerate(portugal.answers):
         parts = [p.text for p in passages if p.answer_index == index]

@@ -12,7 +12,8 @@ from assistant.cli import cli
 
 from conftest import DEV_QUESTIONS
 
-CONTRACT_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "text", "citation", "resolved_refs"}
+CONTRACT_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "pillar", "language", "text",
+                 "citation", "resolved_refs", "lines", "page", "weak"}  # docs/ask-contract.md
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,7 @@ def ask_json(runner, built, *args):
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_ask_json_contract(runner, built):
     [out] = ask_json(runner, built, "What is the penalty for possessing child sexual abuse material?", "--k", "3")
     assert out["abstained"] is False and out["query"].startswith("What is the penalty")
@@ -42,6 +44,7 @@ def test_ask_json_contract(runner, built):
     assert any("one month to 2 years" in s["text"] and s["question_ids"] == ["9.3"] for s in out["answer"])
 
 
+@pytest.mark.slow
 def test_pointer_answers_carry_their_target(runner, built):
     [out] = ask_json(runner, built, "What are the legal consequences when children distribute sexual content "
                                     "of other children to adults?", "--k", "10")
@@ -52,6 +55,7 @@ def test_pointer_answers_carry_their_target(runner, built):
         assert "one month to 2 years" in p["resolved_refs"][0]["text"]
 
 
+@pytest.mark.slow
 def test_question_number_comes_first(runner, built):
     for query, expected in [("What did Portugal answer to question 9.5?", ["9.5"]),
                             ("Show me Q13.1.c", ["13.1.c"]), ("question 13.2", ["13.2"])]:
@@ -60,12 +64,14 @@ def test_question_number_comes_first(runner, built):
         assert out["abstained"] is False
 
 
+@pytest.mark.slow
 def test_out_of_scope_abstains(runner, built):
     [out] = ask_json(runner, built, "What is the boiling point of water at sea level?")
     assert out["abstained"] is True and out["message"]
     assert all(p["weak"] for p in out["passages"])
 
 
+@pytest.mark.slow
 def test_party_filter(runner, built):
     [out] = ask_json(runner, built, "helplines for child victims", "--party", "portugal")
     assert out["passages"] and {p["party"] for p in out["passages"]} == {"Portugal"}
@@ -74,6 +80,7 @@ def test_party_filter(runner, built):
     assert result.exit_code == 1 and "no reply from Party 'Atlantis'" in result.output
 
 
+@pytest.mark.slow
 def test_batch_keeps_order_and_ids(runner, built, tmp_path):
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": "a", "query": "Which helplines can a child victim call?"}\n'
@@ -88,9 +95,10 @@ def test_batch_keeps_order_and_ids(runner, built, tmp_path):
     assert result.exit_code == 1 and "bad.jsonl line 2" in result.output
 
 
-def test_ask_builds_a_missing_index(runner, built, tmp_path):
+@pytest.mark.slow
+def test_ask_builds_a_missing_index(runner, mini_built, tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(built / "corpus", corpus)
+    shutil.copytree(mini_built / "corpus", corpus)
     result = runner.invoke(cli, ["ask", "Which helplines can a child victim call?", "--index", str(tmp_path / "idx"),
                                  "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
@@ -105,20 +113,26 @@ def test_missing_corpus_and_index_is_a_clear_error(runner, tmp_path):
     assert "nowhere does not exist" in result.output and "Traceback" not in result.output
 
 
-def test_build_command_summary(runner, built, tmp_path):
-    result = runner.invoke(cli, ["build", "--corpus", str(built / "corpus"), "--index", str(tmp_path / "i"), "--quiet"])
+@pytest.mark.slow
+def test_build_command_summary(runner, mini_built, tmp_path):
+    result = runner.invoke(cli, ["build", "--corpus", str(mini_built / "corpus"), "--index", str(tmp_path / "i"),
+                                 "--quiet"])
     assert result.exit_code == 0, result.output
     assert "Indexed" in result.stdout and "passages from 1 replies" in result.stdout
 
 
-def test_build_reports_bad_file(runner, built, tmp_path):
+@pytest.mark.slow
+def test_build_reports_bad_file(runner, mini_built, tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(built / "corpus", corpus)
+    shutil.copytree(mini_built / "corpus", corpus)
     (corpus / "empty.txt").write_text("")
     result = runner.invoke(cli, ["build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--quiet"])
-    assert result.exit_code == 1 and "empty.txt: is empty" in result.output
+    assert result.exit_code == 3  # done, but a file was skipped
+    assert result.stderr.strip().splitlines() == ["skipped empty.txt: is empty"]
+    assert "1 file(s) skipped" in result.stdout and "from 1 replies" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DEV_QUESTIONS.exists(), reason="shared dev questions not present")
 def test_eval_meets_the_issue_targets(runner, built):
     result = runner.invoke(cli, ["eval", "--questions", str(DEV_QUESTIONS), "--index", str(built / "index")])

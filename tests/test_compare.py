@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -11,9 +13,12 @@ from assistant.cli import cli
 from assistant.errors import UnknownQuestion
 from assistant.query.compare import Comparer
 from assistant.query.render import compare_csv, compare_markdown
+from assistant.store.load import load_index
 from assistant.tools.synthetic import synthetic_reply
 
 from conftest import PORTUGAL
+
+pytestmark = pytest.mark.slow  # every test here reads an index of three Parties built for the module
 
 
 def legislation_part() -> str:
@@ -65,17 +70,17 @@ def test_compare_resolves_pointers_and_filters_parties(three_parties):
 
 
 def test_compare_exports(three_parties):
-    index_result = Comparer(__import__("assistant.store.load", fromlist=["load_index"]).load_index(three_parties / "index"))
-    result = index_result.compare("9.2")
+    comparer = Comparer(load_index(three_parties / "index"))
+    result = comparer.compare("9.2")
     md = compare_markdown(result)
     assert md.splitlines()[2] == "| Party | Answer | Citation |" and "| Belgium | _blank_ |" in md
-    csv_text = compare_csv(result)
-    assert csv_text.splitlines()[0].startswith("question_id,party,doc_id,status")
-    assert len(csv_text.strip().splitlines()) >= 4
-    with pytest.raises(UnknownQuestion):
-        index_result.compare("99.1")
-    with pytest.raises(UnknownQuestion):
-        index_result.compare("penalties")
+    header, *rows = csv.reader(io.StringIO(compare_csv(result)))
+    assert header[:4] == ["question_id", "party", "doc_id", "status"]
+    assert [(r[1], r[3]) for r in rows] == [("Andorra", "answered"), ("Belgium", "blank"), ("Portugal", "answered")]
+    with pytest.raises(UnknownQuestion, match="no reply in the index answers a question 99.1"):
+        comparer.compare("99.1")
+    with pytest.raises(UnknownQuestion, match="'penalties' is not a question number"):
+        comparer.compare("penalties")
 
 
 def test_coverage_matrix(three_parties):

@@ -8,6 +8,8 @@ import pytest
 from assistant.encoders.torch_backend import TorchEncoder
 from assistant.encoders.onnx_backend import OnnxEncoder
 
+pytestmark = pytest.mark.slow  # loads PyTorch and exports the model to ONNX (twenty seconds on two cores)
+
 LONG = " ".join(
     ["The Committee notes that the State Party has adopted measures to prevent sexual exploitation "
      "and sexual abuse of children, including awareness-raising in schools and training of professionals."] * 12

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.ids import canonical_id
+import pytest
+
+from assistant.errors import UnknownQuestion
+from assistant.ids import canonical_id, column_of, id_under, ids_in_query, parent_id, parse_question_id, sort_key
 from assistant.ingest.parser import parse_reply
 from assistant.ingest.document import Document
 
@@ -55,8 +58,7 @@ def test_answer_text_covered_exactly_once(portugal):
         stripped = line.strip()
         is_question_text = any(stripped in a.question_text for a in portugal.answers)
         assert question_like.match(stripped) or is_question_text, f"line {i} dropped: {stripped[:80]!r}"
-    total_answer_lines = sum(1 for i in owner)
-    assert total_answer_lines > 250
+    assert set(owner.values()) == set(range(len(portugal.answers)))  # and no answer is left without a line
 
 
 def test_sample_units(portugal):
@@ -137,6 +139,29 @@ No.
     assert reply.meta.party == "Freedonia"
 
 
-def test_canonical_ids():
-    assert canonical_id("9.7.") == "9.7"
-    assert canonical_id("13.1.C") == "13.1.c"
+def test_question_ids():
+    """The scheme docs/question-ids.md describes."""
+    assert [canonical_id(raw) for raw in ("9.7.", "13.1.C", "09.3", " 11.a ")] == ["9.7", "13.1.c", "9.3", "11.a"]
+    assert id_under("9.7.a", "9.7") and id_under("9.7.a", "9") and id_under("9.7", "9.7")
+    assert not id_under("9.10", "9.1") and not id_under("9", "9.7")
+    assert (parent_id("9.7.a"), parent_id("9.7"), parent_id("9")) == ("9.7", "9", "9")
+    assert [column_of(q) for q in ("9.1.a", "9.10.f", "11.a", "13")] == ["9.1", "9.10", "11", "13"]
+    shuffled = ["10", "9.10", "11.a", "9.1.a", "9", "9.2", "11", "9.1"]
+    assert sorted(shuffled, key=sort_key) == ["9", "9.1", "9.1.a", "9.2", "9.10", "10", "11", "11.a"]
+    for typed in ("9.3", "Q9.3", "q 9.3", "9.3.", "questão 9.3", "Frage 9.3", "question 9.3"):
+        assert parse_question_id(typed) == "9.3", typed
+    assert parse_question_id("question 13.1.C") == "13.1.c"
+    for wrong in ("penalties", "9.1a", "9.1 (a)", ""):
+        with pytest.raises(UnknownQuestion, match="is not a question number"):
+            parse_question_id(wrong)
+    assert ids_in_query("What did Portugal answer to question 9.5, and to 9.10?") == ["9.5", "9.10"]
+    assert ids_in_query("Show me Q13.1.c") == ["13.1.c"] and ids_in_query("answer to question 15") == ["15"]
+    assert ids_in_query("Article 176/5 punishes it in 15 cases") == []  # a bare number is not a question
+
+
+def test_consolidated_answers_and_follow_ups_carry_their_questions(portugal):
+    """One answer to several sub-questions carries every id; '→' prompts belong to the question they follow."""
+    consolidated = [a.question_ids for a in portugal.answers if len(a.question_ids) > 1]
+    assert ["2.1", "2.2"] in consolidated and ["16.1", "16.2"] in consolidated
+    prompts = [a for a in portugal.answers if a.question_text.startswith("→")]
+    assert prompts and all(a.question_ids == [a.question_number] for a in prompts)

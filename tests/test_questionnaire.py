@@ -7,7 +7,8 @@ import json
 from importlib import resources
 
 from assistant.ingest.parser import parse_file, parse_reply
-from assistant.ingest.questionnaire import load_questionnaire, missing_questions, text_matches
+from assistant.ids import parent_id, sort_key
+from assistant.ingest.questionnaire import PILLARS, load_questionnaire, missing_questions, text_matches
 from assistant.tools.derive_questionnaire import derive
 from assistant.ingest.readers import read_document
 
@@ -26,8 +27,18 @@ def test_every_question_has_its_french_wording():
     assert q.get("9").in_language("fr")[0] == "Incrimination"
     assert q.get("9.3").in_language("fr")[1].startswith("Quelles sont les conséquences juridiques")
     assert q.get("9.3").in_language("en")[1].startswith("What are the legal consequences")
+
+
+def test_the_questionnaire_is_in_order_and_every_entry_hangs_from_its_parent():
     q = load_questionnaire()
-    assert q.round == "2nd" and len(q) > 100
+    ids = [e.id for e in q]
+    assert q.round == "2nd" and ids == sorted(ids, key=sort_key) and len(set(ids)) == len(ids)
+    for e in q:
+        assert e.pillar in PILLARS, e.id
+        if e.kind == "question":
+            assert e.parent == "" and "." not in e.id
+        else:
+            assert e.parent == parent_id(e.id) and q.get(e.parent) is not None, e.id
     assert [e.id for e in q.questions()] == [str(n) for n in range(1, 17)]
     assert q.get("9").title == "Criminalisation" and q.get("9").pillar == "Legislation"
     assert q.get("9.3").text == "What are the legal consequences of the above behaviours (9.1.a-c)?"

@@ -8,24 +8,29 @@ import shutil
 import numpy as np
 import pytest
 
-from assistant.errors import CorpusError, IndexCorrupt, IndexMissing, NotAReply, ReadError
+from assistant.errors import CorpusError, IndexCorrupt, IndexMissing
+from assistant.ingest.document import sha256_of
 from assistant.store.build import build_index
 from assistant.store.corpus import stale_reason
 from assistant.store.layout import current_path
 from assistant.store.load import load_index
+from assistant.store.settings import Settings
 
 
+@pytest.mark.slow
 def test_manifest_records_what_built_it(built):
     manifest = json.loads((current_path(built / "index") / "manifest.json").read_text())
-    assert manifest["model"] == "all-MiniLM-L6-v2"
+    assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["backend"] == Settings().backend
+    assert manifest["settings_key"] == Settings().key()
     assert manifest["dimension"] == 384
-    assert manifest["passage_count"] > 100
     [entry] = manifest["files"]
+    assert manifest["passage_count"] == entry["passages"] == len(load_index(built / "index").passages)
     assert entry["name"] == "T-ES(2017)ICT-PT_Portugal.txt"
-    assert len(entry["sha256"]) == 64 and entry["party"] == "Portugal"
+    assert entry["sha256"] == sha256_of(built / "corpus" / entry["name"]) and entry["party"] == "Portugal"
     assert manifest["tool_version"] and manifest["built_at"]
 
 
+@pytest.mark.slow
 def test_index_loads_consistently(built):
     index = load_index(built / "index")
     assert len(index.dense) == len(index.passages) == len(index.questions)
@@ -34,6 +39,7 @@ def test_index_loads_consistently(built):
     assert index.parties == ["Portugal"]
 
 
+@pytest.mark.slow
 def test_stale_detection(tmp_path, built, encoder):
     corpus = tmp_path / "corpus"
     shutil.copytree(built / "corpus", corpus)
@@ -54,6 +60,7 @@ def test_stale_detection(tmp_path, built, encoder):
     assert "was removed" in stale_reason(index, corpus)
 
 
+@pytest.mark.slow
 def test_unchanged_corpus_reuses_vectors(tmp_path, built, encoder):
     corpus = tmp_path / "corpus"
     shutil.copytree(built / "corpus", corpus)
@@ -63,31 +70,41 @@ def test_unchanged_corpus_reuses_vectors(tmp_path, built, encoder):
     assert first.path != second.path and current_path(tmp_path / "index") == second.path
 
 
-def test_bad_file_keeps_the_serving_index(tmp_path, built, encoder):
+@pytest.mark.slow
+def test_bad_file_is_skipped_and_the_good_build_goes_live(tmp_path, built, encoder):
     corpus = tmp_path / "corpus"
     shutil.copytree(built / "corpus", corpus)
     index = tmp_path / "index"
     build_index(corpus, index, encoder=encoder)
     before = current_path(index)
+    serving = [p.text for p in load_index(index).passages]
     (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary junk" * 10)
-    with pytest.raises(ReadError, match="broken.txt"):
-        build_index(corpus, index, encoder=encoder)
-    assert current_path(index) == before
-    assert len(load_index(index).passages) > 100
-    assert not list((index / "builds").glob(".tmp-*")), "a failed build leaves no half-written folder"
+    report = build_index(corpus, index, encoder=encoder)
+    assert [line.split(":")[0] for line in report.skipped] == ["broken.txt"]
+    assert current_path(index) == report.path != before
+    manifest = load_index(index).manifest
+    assert [s["name"] for s in manifest["skipped"]] == ["broken.txt"] and manifest["skipped"][0]["problem"]
+    assert [p.text for p in load_index(index).passages] == serving  # the good reply, as it was
+    assert stale_reason(index, corpus) is None, "an unchanged skipped file does not make the index stale"
+    assert not list((index / "builds").glob(".tmp-*")), "no half-written folder is left"
 
 
-def test_not_a_reply_is_refused(tmp_path, encoder):
+def test_not_a_reply_is_refused(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "notes.txt").write_text("Shopping list\n\nmilk, eggs\n")
-    with pytest.raises(NotAReply, match="notes.txt: no questionnaire answers"):
-        build_index(corpus, tmp_path / "index", encoder=encoder)
+    with pytest.raises(CorpusError, match="notes.txt: no questionnaire answers"):
+        build_index(corpus, tmp_path / "index")  # refused while reading, before any encoder is loaded
+    assert not (tmp_path / "index" / "current").exists()
 
 
-def test_missing_and_corrupt_index(tmp_path, built):
+def test_missing_index(tmp_path):
     with pytest.raises(IndexMissing, match="assistant build"):
         load_index(tmp_path / "nothing")
+
+
+@pytest.mark.slow
+def test_corrupt_index(tmp_path, built):
     copy = tmp_path / "copy"
     shutil.copytree(current_path(built / "index"), copy / "builds" / "b1")
     (copy / "current").symlink_to("builds/b1")

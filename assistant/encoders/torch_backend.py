@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
@@ -34,16 +35,21 @@ class TorchEncoder:
         self.tokenizer = self.model.tokenizer
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
+        # transformers' fast tokenizer re-sets truncation and padding on every call ("Already borrowed" when two
+        # threads meet), so a server's threads take turns here; the ONNX back end needs no such lock
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
-        vecs = self.model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._lock:
+            vecs = self.model.encode(
+                list(texts), batch_size=batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.ascontiguousarray(vecs, dtype="float32")
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, with its [CLS] and [SEP]."""
-        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        with self._lock:
+            return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])

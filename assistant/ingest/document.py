@@ -6,6 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ReadError
+
+MAX_PARAGRAPHS = 20_000  # paragraphs (non-blank lines) in one reply: more is not a reply, and would embed for hours
+
 
 @dataclass
 class Document:
@@ -23,3 +27,8 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 16), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def too_many_paragraphs(path: Path, count: str) -> ReadError:
+    return ReadError(path, f"has {count} paragraphs; the limit is {MAX_PARAGRAPHS:,} for one reply — is it a valid "
+                           f"reply?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LANGUAGES = {"en": "English", "fr": "French", "pt": "Portuguese", "es": "Spanish", "de": "German", "it": "Italian"}
 
@@ -28,3 +29,25 @@ def guess_language(lines: list[str], words: int = 3000) -> str:
     counts = {lang: sum(1 for t in tokens if t in stop) for lang, stop in STOP_WORDS.items()}
     best = max(counts, key=lambda lang: counts[lang])
     return best if counts[best] > counts["en"] else "en"
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import _load_identifier
+
+    return _load_identifier(norm_probs=True, langs=list(LANGUAGES))
+
+
+@lru_cache(maxsize=4096)
+def language_probabilities(text: str) -> dict[str, float]:
+    """How likely a question is in each of the replies' languages (py3langid restricted to them); a text with
+    no words counts as English.  Short questions ("helplines?") are uncertain, and the figures say so."""
+    if not re.search(r"[^\W\d_]{2,}", text or ""):
+        return {"en": 1.0}
+    return {lang: float(p) for lang, p in _identifier().rank(text)}
+
+
+def query_language(text: str) -> str:
+    """The most likely language of a question."""
+    probs = language_probabilities(text)
+    return max(probs, key=probs.get)

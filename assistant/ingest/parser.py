@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..ids import RE_ITEM_LINE as RE_ITEM
@@ -15,7 +16,7 @@ from .document import Document
 from .readers import read_document
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, normalise, pillar_named, text_matches
 from .references import resolve_positional_refs
-from .titlepage import read_meta
+from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
                     looks_like_sentence_ref, reads_as_question)
 
@@ -40,10 +41,19 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
     The packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
     questions whose numbers Word's auto-numbering dropped; `collect` receives every question node met."""
     meta = read_meta(doc, overrides)
+    answers = parse_lines(meta, enumerate(doc.lines, start=1), doc.pages, questionnaire, plain, collect)
+    return Reply(meta=meta, answers=answers)
+
+
+def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[int] | None = None,
+                questionnaire: Questionnaire | None = None, plain: bool = False,
+                collect: list | None = None) -> list[Answer]:
+    """The answer units in (line number, text) pairs of a document whose metadata is known: the whole of a
+    reply, or one Party's part of a compilation (numbers stay the file's, so pages and lines cite it)."""
     if questionnaire is None and not plain and meta.round in ("", ROUND):
         questionnaire = load_questionnaire()
     parser = _Parser(meta, None if plain else questionnaire, collect)
-    for lineno, raw in enumerate(doc.lines, start=1):
+    for lineno, raw in lines:
         line = raw.strip()
         if not line:
             continue
@@ -55,10 +65,10 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
     parser.flush()
     answers = parser.answers
     resolve_positional_refs(answers)
-    if doc.pages:
+    if pages:
         for a in answers:
-            a.page = doc.pages[a.line_start - 1] if 0 < a.line_start <= len(doc.pages) else None
-    return Reply(meta=meta, answers=answers)
+            a.page = pages[a.line_start - 1] if 0 < a.line_start <= len(pages) else None
+    return answers
 
 
 TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
@@ -116,8 +126,9 @@ class _Parser:
     def complete(self, node: Node) -> None:
         """A question printed as a bare title gets the questionnaire's question under it."""
         entry = self.known.get(node.qid) if self.known and node.kind == "question" else None
-        if entry and entry.text and "\n" not in node.text:
-            node.text = f"{node.text}\n{entry.text}".strip()
+        text = entry.in_language(self.meta.language)[1] if entry else ""
+        if text and "\n" not in node.text:
+            node.text = f"{node.text}\n{text}".strip()
 
     # ------------------------------------------------------------------ lines
     def table_row(self, lineno: int, line: str) -> bool:
@@ -208,7 +219,8 @@ class _Parser:
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
         inline = ""
-        if entry is not None and text and not ends_as_question(text) and not text_matches(text, entry.text):
+        if (entry is not None and text and not ends_as_question(text) and not reads_as_question(text)
+                and not any(text_matches(text, t) for t in (entry.text, entry.text_fr) if t)):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:
             # a later question's numbering with its "Question N" header left out
@@ -222,7 +234,7 @@ class _Parser:
             if not is_next_sub(s, self.pending, self.answers, q):
                 return False
             if letter or not text:
-                node = Node(sub_id, "sub", sub_entry.label() if sub_entry else sub_id, sub_id, bare=True)
+                node = Node(sub_id, "sub", sub_entry.label(self.meta.language) if sub_entry else sub_id, sub_id, bare=True)
             else:
                 node = Node(sub_id, "sub", line.lstrip("- ").strip(), sub_id)
             self.ask(node)
@@ -230,7 +242,7 @@ class _Parser:
         elif not letter or f"{sub_id}.{letter}" in self.asked:
             return False
         if letter:
-            self.item(letter, f"{letter}. {text or (entry.text if entry else '')}".strip(), bare=not text)
+            self.item(letter, f"{letter}. {text or (entry.in_language(self.meta.language)[1] if entry else '')}".strip(), bare=not text)
         self.expect_question_text = bool(text) and not letter and not ends_as_question(line)
         if inline:
             self.answer_line(self.lineno, inline)
@@ -249,7 +261,7 @@ class _Parser:
         if f"{q}.{letter}" in self.asked:
             return False
         self.sub = self.qnode
-        self.item(letter, f"{letter}. {entry.text}", bare=True)
+        self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
         return True
 
     def later_question(self, test) -> Entry | None:
@@ -311,8 +323,13 @@ def parse_file(path: Path | str, overrides: dict | None = None) -> Reply:
 
 
 def read_reply(path: Path | str, overrides: dict | None = None, doc: Document | None = None) -> Reply:
-    """Read and parse one reply file; NotAReply when no questionnaire answer is found in it."""
-    reply = parse_reply(doc or read_document(path), overrides)
+    """Read and parse one reply file; NotAReply when no questionnaire answer is found in it, or when it is the
+    Committee's compilation of many Parties' answers (ingest/replies.py reads those, one reply per Party)."""
+    doc = doc or read_document(path)
+    if compilation_question(doc) is not None:
+        raise NotAReply(path, "is a compilation of several Parties' answers, not one Party's reply; put it in the "
+                              "corpus folder and run `build`, which reads each Party's answers as a reply of its own")
+    reply = parse_reply(doc, overrides)
     if not reply.answers:
         raise NotAReply(path)
     return reply

@@ -1,8 +1,12 @@
-"""PDF replies with a text layer: text page by page, lines the page wrapped joined again, pages kept for citations."""
+"""PDF replies with a text layer: text page by page, running headers, footers and page numbers taken out, lines
+the page wrapped joined again (across page breaks too), each line's page kept for citations."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import pypdf
@@ -10,51 +14,190 @@ import pypdf
 from ..errors import ReadError
 from .document import Document, sha256_of
 
+EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
+RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
+# "Page 13 of 19", "Page 13", "p. 13", "13/19", "13 / 19", "- 13 -", "– 13 –", "[13]", a bare "13"
+RE_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|seite|pagina|página)\s*\d{1,4}(?:\s*(?:of|sur|de|von|di|/)\s*\d{1,4})?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]|\[\d{1,4}\]|\d{1,3})$",
+    re.I,
+)
+
+
+@contextmanager
+def _quiet_pypdf():
+    """pypdf logs its own warnings about damaged files; the reader reports one line instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
 
 def read_pdf(path: Path) -> Document:
     """Text page by page; `pages` keeps each line's page so answers can cite it."""
     try:
-        reader = pypdf.PdfReader(path)
-        if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
-            raise ReadError(path, "is password-protected; remove the password and try again")
-        texts = [page.extract_text() or "" for page in reader.pages]
+        with _quiet_pypdf():
+            reader = pypdf.PdfReader(path)
+            if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+                raise ReadError(path, "is password-protected; remove the password and try again")
+            texts = [page_text(page) for page in reader.pages]
     except ReadError:
         raise
     except pypdf.errors.DependencyError as exc:  # e.g. AES encryption without `cryptography`
         raise ReadError(path, f"is encrypted and cannot be opened ({exc})") from exc
     except Exception as exc:  # pypdf raises many error types on malformed files
         raise ReadError(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    if not any(text.strip() for text in texts):
+    if not any(line.strip() for lines, _ in texts for line in lines):
         raise ReadError(path, "has no text layer (scanned?); run OCR first")
-    lines: list[str] = []
-    pages: list[int] = []
-    for number, text in enumerate(texts, start=1):
-        for line in unwrap(text.splitlines()):
-            lines.append(line)
-            pages.append(number)
+    lines, pages = page_lines([lines for lines, _ in texts], [spans for _, spans in texts])
     return Document(path=path, lines=lines, sha256=sha256_of(path), pages=pages)
 
 
+Span = tuple[float, float]  # where a text line sits: its baseline's height on the page, its font size
+
+
+def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
+    """A page's text lines as pypdf extracts them, and where each line sits (None where it cannot be told)."""
+    fragments: list[tuple[str, Span]] = []
+
+    def visit(text, cm, tm, font, size):
+        height = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        fragments.append((text, (height, abs(size * tm[3] * cm[3]) or abs(size))))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    lines = text.split("\n")
+    spans: list[Span | None] = [None] * len(lines)
+    if "".join(t for t, _ in fragments) != text:
+        return lines, spans
+    index = 0
+    for fragment, span in fragments:
+        for n, piece in enumerate(fragment.split("\n")):
+            index += n > 0
+            if piece.strip() and spans[index] is None:
+                spans[index] = span
+    return lines, spans
+
+
+def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = None) -> tuple[list[str], list[int]]:
+    """The body text of every page as one run of unwrapped lines, and the page (1-based) each line starts on."""
+    spans = spans or [[None] * len(page) for page in pages]
+    raw: list[str] = []
+    origin: list[int] = []
+    widths: list[int] = []
+    breaks: list[bool | None] = []
+    for number, (page, page_spans, drop) in enumerate(zip(pages, spans, furniture(pages)), start=1):
+        keep = [i for i in range(len(page)) if i not in drop]
+        width = max((len(" ".join(page[i].split())) for i in keep), default=0)
+        raw.extend(page[i] for i in keep)
+        origin.extend([number] * len(keep))
+        widths.extend([width] * len(keep))
+        breaks.extend(paragraph_breaks([page_spans[i] for i in keep]))
+    joined = unwrap(raw, widths, breaks)
+    return [line for line, _ in joined], [origin[i] for _, i in joined]
+
+
+def paragraph_breaks(spans: list[Span | None]) -> list[bool | None]:
+    """For each line of a page: does a paragraph start here (a wider gap above it than between the lines of a
+    paragraph), or not, or None where the layout cannot tell (first line, no positions, no paragraph spacing)."""
+    gaps: list[float | None] = [None]
+    for above, here in zip(spans, spans[1:]):
+        ok = above is not None and here is not None and here[1] > 0 and above[0] > here[0]
+        gaps.append(round((above[0] - here[0]) / here[1], 1) if ok else None)
+    seen = Counter(g for g in gaps if g is not None and g >= 0.8)
+    line_gap = min((g for g, count in seen.items() if count >= 2), default=None)  # between a paragraph's lines
+    if line_gap is None or not any(g > 1.2 * line_gap for g in seen):
+        return [None] * len(spans)
+    return [None if g is None else g > 1.2 * line_gap for g in gaps]
+
+
+# --------------------------------------------------------------------------- running headers and footers
+
+def _key(line: str) -> str:
+    """What stays the same from page to page: case, spacing and numbers (page numbers, dates) ignored."""
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _edges(page: list[str]) -> list[int]:
+    """Indices of the first and last EDGE non-blank lines of a page."""
+    filled = [i for i, line in enumerate(page) if line.strip()]
+    return sorted(set(filled[:EDGE] + filled[-EDGE:]))
+
+
+def is_page_number(line: str) -> bool:
+    return bool(RE_PAGE_NUMBER.match(" ".join(line.split())))
+
+
+def running_keys(pages: list[list[str]]) -> set[str]:
+    """Lines (digits masked) that sit at a page edge on at least half the pages (and on two or more).
+
+    A line that ends as a sentence or a question ("No.", "Please see answer 9.2.") is answer text, never furniture."""
+    if len(pages) < 2:
+        return set()
+    seen = Counter(key for page in pages for key in {_key(page[i]) for i in _edges(page)})
+    need = max(2, RUNNING_SHARE * len(pages))
+    return {key for key, count in seen.items() if count >= need and key and not key.endswith((".", "?", ":", ";"))}
+
+
+def furniture(pages: list[list[str]]) -> list[set[int]]:
+    """For each page, the indices of its running header and footer lines and its page number.
+
+    The top of the first page (its upper half's first lines) keeps its lines: nothing precedes it, and a title
+    page may repeat the header's words (its document code), which the title page reader needs."""
+    running = running_keys(pages)
+    out = []
+    for number, page in enumerate(pages, start=1):
+        filled = [i for i, line in enumerate(page) if line.strip()]
+        first, last = (filled[0], filled[-1]) if filled else (-1, -1)
+        drop = set()
+        for i in _edges(page):
+            top = i in filled[:EDGE] and filled.index(i) < len(filled) / 2
+            if number == 1 and top and not (i == first and is_page_number(page[i])):
+                continue
+            if _key(page[i]) in running or i in (first, last) and is_page_number(page[i]):
+                drop.add(i)
+        out.append(drop)
+    return out
+
+
+# --------------------------------------------------------------------------- wrapped lines
+
 # a line that starts something: a question, a number or letter label, an arrow, a bullet
-RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}[.)]|\(?[a-fA-F][.)]\s|[-•►→▪*])")
+RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-f])?[.)]?(?=\s)|\(?\d{1,2}[.)](?=\s)"
+                       r"|\(?[a-fA-F][.)]\s|[-•►→▪*])")
 
 
-def unwrap(lines: list[str]) -> list[str]:
-    """Join the lines a PDF wrapped back into paragraphs, so a question or a sentence stays one line.
+def unwrap(lines: list[str], widths: list[int] | None = None,
+                       breaks: list[bool | None] | None = None) -> list[tuple[str, int]]:
+    """Joined lines, each with the index of the raw line it starts at.
 
-    A line continues the previous one when it starts in lower case, or when the previous one ran to (nearly)
-    the full width and did not close a sentence before a capital; never after "?", ":", ";" (a question), nor
-    when the line opens a question, a label or a bullet."""
-    width = max((len(ln.strip()) for ln in lines), default=0)
-    out: list[str] = []
+    Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
+    line that opens a question, a label or a bullet. Otherwise the layout decides where it can (`breaks[i]`: a
+    paragraph starts at line i, or not); where it cannot, a line continues the previous one when it starts in
+    lower case, or when the previous one ran to (nearly) the full width (`widths[i]`: the longest line of line
+    i's page; by default of all lines) and did not close a sentence before a capital."""
+    if widths is None:
+        widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
+    out: list[tuple[str, int]] = []
+    parts: list[str] = []  # the pieces of the line being joined (joined once: no quadratic string building)
     wrapped = False  # the last line kept reached the full width
-    for raw in lines:
+    for index, raw in enumerate(lines):
         line = " ".join(raw.split())  # justified text comes out with runs of spaces
-        prev = out[-1] if out else ""
-        if prev and line and not prev.endswith(("!", "?", ":", ";")) and not RE_STARTS.match(line) and (
-                line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper())):
-            out[-1] = f"{prev} {line}"
+        prev = parts[-1] if parts else ""
+        layout = breaks[index] if breaks else None
+        closed = prev.endswith(("!", "?")) or prev.endswith((":", ";")) and layout is not False
+        if prev and line and not closed and not RE_STARTS.match(line) and (
+                layout is False or layout is None and (
+                    line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper()))):
+            parts.append(line)
         else:
-            out.append(line)
-        wrapped = len(line) >= max(0.8 * width, 50)
+            if out:
+                out[-1] = (" ".join(parts), out[-1][1])
+            out.append((line, index))
+            parts = [line]
+        wrapped = len(line) >= max(0.8 * widths[index], 50)
+    if out:
+        out[-1] = (" ".join(parts), out[-1][1])
     return out

@@ -55,13 +55,14 @@ class Entry:
             return self.title_fr or self.title, self.text_fr or self.text
         return self.title, self.text
 
-    def label(self) -> str:
+    def label(self, language: str = "en") -> str:
         """The entry as a reply would print it: 'Question 9. Criminalisation', '9.3. What…', 'a. possess…'."""
+        title, text = self.in_language(language)
         if self.kind == "question":
-            return "\n".join(t for t in (f"Question {self.id}. {self.title}", self.text) if t)
+            return "\n".join(t for t in (f"Question {self.id}. {title}", text) if t)
         if self.kind == "item":
-            return f"{self.id.rsplit('.', 1)[1]}. {self.text}"
-        return f"{self.id}. {self.text}"
+            return f"{self.id.rsplit('.', 1)[1]}. {text}"
+        return f"{self.id}. {text}"
 
 
 class Questionnaire:
@@ -105,6 +106,21 @@ def load_questionnaire() -> Questionnaire:
     """The packaged 2nd-round questionnaire (read once per process)."""
     text = resources.files("assistant").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     return Questionnaire.from_json(json.loads(text))
+
+
+def other_wordings(question_ids: list[str], language: str) -> list[str]:
+    """The questionnaire's wording of these questions in the Committee's languages other than `language`."""
+    questionnaire = load_questionnaire()
+    out = []
+    for qid in question_ids:
+        entry = questionnaire.get(qid)
+        if entry is None:
+            continue
+        for lang in ("en", "fr"):
+            if lang != language:
+                title, text = entry.in_language(lang)
+                out.append(" ".join(t for t in (title, text) if t))
+    return out
 
 
 # --------------------------------------------------------------------------- matching a line to a known text

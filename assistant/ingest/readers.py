@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReadError
-from .document import Document
+from .document import MAX_PARAGRAPHS, Document, too_many_paragraphs
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
@@ -37,4 +37,7 @@ def read_document(path: Path | str) -> Document:
     doc = READERS[suffix](path)
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")
+    paragraphs = sum(1 for line in doc.lines if line.strip())
+    if paragraphs > MAX_PARAGRAPHS:
+        raise too_many_paragraphs(path, f"{paragraphs:,}")
     return doc

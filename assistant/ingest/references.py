@@ -10,17 +10,22 @@ from ..model import Answer
 
 POINTER_CHARS = 160  # an answer this short that carries a reference is a pointer, not content
 
-# "answer 9.2", "replies to questions 9.7. and 9.10.", "answer to question 15", "answer to 9.3"
+# "answer 9.2", "replies to questions 9.7. and 9.10.", "answer to question 15", "answer to 9.3";
+# "réponse 9.2", "réponse à la question 9.8", "réponses aux questions 9.7 et 9.10"
 RE_REF_IDS = re.compile(
-    rf"\b(?:answers?|repl(?:y|ies)|questions?)\s+(?:to\s+)?(?:(?:the\s+)?questions?\s+)?(?:no\.?\s*)?"
-    rf"(?P<ids>{ID}\.?(?:\s*(?:,|;|and|&)\s*{ID}\.?)*)",
+    rf"\b(?:answers?|repl(?:y|ies)|questions?|réponses?)\s+(?:to\s+|à\s+la\s+|aux\s+)?"
+    rf"(?:(?:the\s+)?questions?\s+)?(?:no\.?\s*|n°\s*)?"
+    rf"(?P<ids>{ID}\.?(?:\s*(?:,|;|and|et|&)\s*{ID}\.?)*)",
     re.I,
 )
 RE_REF_PREVIOUS = re.compile(
-    rf"\b(?:preceding|previous)\s+(?:answer|reply|question)(?:\s+and\s+(?P<ids>{ID}))?", re.I
+    rf"\b(?:(?:preceding|previous)\s+(?:answer|reply|question)|(?:réponse|question)\s+précédente)"
+    rf"(?:\s+(?:and|et)\s+(?P<ids>{ID}))?", re.I
 )
-RE_REF_LETTER = re.compile(r"\b(?:see|answer)\s+(?:answer\s+)?(?:to\s+)?([a-f])\)", re.I)
-RE_REF_FORWARD = re.compile(r"\b(?:see|please see)\s+(?:hereunder|below)\b", re.I)
+RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse)\s+(?:answer\s+|la\s+réponse\s+)?(?:to\s+|à\s+)?([a-f])\)",
+                           re.I)
+RE_REF_FORWARD = re.compile(r"\b(?:(?:see|please see)\s+(?:hereunder|below)|voir\s+ci-(?:dessous|après))\b", re.I)
+POINTER_OPENINGS = ("please see", "see ", "voir ", "veuillez vous référer", "veuillez voir", "se référer", "cf.")
 
 
 def find_refs(text: str, own_ids: list[str], parent: str) -> list[str]:
@@ -74,7 +79,7 @@ def is_pointer(answer: Answer) -> bool:
 
 def opens_with_pointer(answer: Answer) -> bool:
     """A pointer, or an answer that opens by pointing ("Please see answer 9.3. Children between…")."""
-    return bool(answer.refs) and (is_pointer(answer) or answer.text.lower().startswith(("please see", "see ")))
+    return bool(answer.refs) and (is_pointer(answer) or answer.text.lower().startswith(POINTER_OPENINGS))
 
 
 def targets(answers: list[Answer], qid: str) -> list[int]:

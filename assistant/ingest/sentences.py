@@ -1,27 +1,55 @@
-"""Sentences as a reply wrote them: the units an extractive answer quotes."""
+"""Sentences as a reply wrote them: the units an extractive answer quotes.
+
+Legal writing is full of full stops that end nothing ("Art. 176", "Arts. 171 and 172", "n.º 2", "para. 3",
+"cf.", "e.g.", "i.e.", "no. 166/99") and of list markers that are not sentences ("1.", "- b."): a split there
+would quote half a sentence."""
 
 from __future__ import annotations
 
 import re
 
-# a sentence ends at . ! ? followed by space and an upper-case letter, a quote, a bullet or a digit,
-# but not after abbreviations common in legal text ("n. 1", "Art. 5", "i.e. the")
-_ABBREV = r"(?<!\bn)(?<!\bno)(?<!\bArt)(?<!\bart)(?<!\bi\.e)(?<!\be\.g)(?<!\bf\.i)(?<!\bvs)(?<!\bDr)(?<!\bSt)(?<!\bLda)(?<!\bIP)"
-RE_SENTENCE_END = re.compile(_ABBREV + r"[.!?][\"”»)]?\s+(?=[A-Z0-9\"“«(►•▶-])")
+# words after which a full stop does not end a sentence (any case; French and Portuguese forms too)
+ABBREVIATIONS = {
+    "art", "arts", "n", "no", "nos", "nº", "n.º", "para", "paras", "par", "cf", "e.g", "i.e", "f.i", "vs", "dr", "st",
+    "mr", "mrs", "ms", "prof", "lda", "ip", "al", "pp", "p", "ss", "seq", "approx", "incl", "ibid", "op", "cit",
+    "m", "mme", "mlle", "sr", "sra", "dra", "cap", "ch", "sec", "fig", "vol", "ed", "eds", "jr", "inc", "ltd", "co",
+}
+# a sentence ends at . ! ? (and closing quotes) followed by space and an upper-case letter, a quote, a bullet or digit
+RE_SENTENCE_END = re.compile(r"[.!?][\"”»)]?\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“«(►•▶-])")
+RE_LAST_WORD = re.compile(r"([\w.º°]+)[.!?][\"”»)]?\s*$")
+# "1.", "- 4.", "- **a.", "b)", "(iii)": a list marker on its own is the start of the next sentence, not a sentence
+RE_MARKER = re.compile(r"^(?:[-•►▶*]\s*)?(?:\*\*)?\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?:\*\*)?$")
+
+
+def _ends_sentence(piece: str) -> bool:
+    """False when the full stop closing `piece` belongs to an abbreviation or a bare initial."""
+    m = RE_LAST_WORD.search(piece)
+    if not m:
+        return True
+    word = m.group(1).lower().rstrip(".")
+    return word not in ABBREVIATIONS and not (len(word) == 1 and word.isalpha() and piece.rstrip()[-1] == ".")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences as they stand, whitespace kept out; good enough for legal prose with article numbers."""
+    """Sentences as they stand, whitespace kept out; paragraphs never run together."""
     out: list[str] = []
     for para in re.split(r"\n\s*\n", text):
         para = para.strip()
         if not para:
             continue
-        start = 0
+        pieces, start = [], 0
         for m in RE_SENTENCE_END.finditer(para):
-            out.append(para[start:m.end()].strip())
-            start = m.end()
-        tail = para[start:].strip()
-        if tail:
-            out.append(tail)
+            piece = para[start:m.end()]
+            if _ends_sentence(piece):
+                pieces.append(piece.strip())
+                start = m.end()
+        if para[start:].strip():
+            pieces.append(para[start:].strip())
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and RE_MARKER.match(merged[-1]):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
     return [s for s in out if s]

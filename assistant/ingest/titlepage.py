@@ -11,9 +11,15 @@ from .language import guess_language
 from .questionnaire import pillar_named
 
 RE_DOC_ID = re.compile(r"\bT-ES\(\d{4}\)[A-Z0-9][A-Z0-9-]*")
-RE_ROUND = re.compile(r"\b(\d+)(?:st|nd|rd|th)\s+(?:thematic\s+)?monitoring\s+round", re.I)
+RE_ROUND = re.compile(r"\b(\d+)(?:(?:st|nd|rd|th)\s+(?:thematic\s+)?monitoring\s+round"
+                      r"|(?:e|er|ème|eme)\s+cycle\s+de\s+suivi)", re.I)
 # "Replies to the thematic questionnaire" (a PDF may run it on from the line above), then the Party's name
 RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the (?:\w+ )?questionnaire\W*$", re.I)
+
+# the Committee's compilation of many Parties' answers to one question (ingest/compilation.py reads it)
+RE_COMPILATION = re.compile(
+    r"\bcompilation\s+(?:of\s+(?:the\s+)?repl(?:y|ies)\s+to|des\s+r[ée]ponses\s+[àa])\s+(?:la\s+)?question\s+"
+    r"(?P<id>\d{1,2}(?:\.\d{1,2})?)\b(?:\.?\s*\((?P<title>[^)]{1,120})\))?", re.I)
 
 META_FIELDS = ("party", "doc_id", "round", "language")
 TITLE_LINES = 60  # the title page: where Party, code and round are looked for
@@ -24,15 +30,27 @@ def ordinal(number: str) -> str:
     return {"1": "1st", "2": "2nd", "3": "3rd"}.get(number, f"{number}th" if number else "")
 
 
+def compilation_question(doc: Document) -> tuple[str, str] | None:
+    """(question id, its title as the title gives it) when the document is a compilation, else None."""
+    head = " ".join(" ".join(line.split()) for line in doc.lines[:TITLE_LINES] if line.strip())
+    m = RE_COMPILATION.search(head)
+    return (m["id"], (m["title"] or "").strip()) if m else None
+
+
 def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
     """Party, document code, round and language from the header; the file name and the user may override."""
     head = [ln.strip() for ln in doc.lines[:TITLE_LINES] if ln.strip()]
-    doc_id = next((m.group(0) for ln in head if (m := RE_DOC_ID.search(ln))), "")
+    # a running header ("T-ES(2017)ICT-EL - Replies to the thematic questionnaire") gives the code only when the
+    # title page itself does not
+    codes = [(bool(RE_REPLIES.search(ln)), m.group(0)) for ln in head if (m := RE_DOC_ID.search(ln))]
+    doc_id = min(codes, key=lambda c: c[0])[1] if codes else ""
     party = ""
     for i, ln in enumerate(head):
-        if RE_REPLIES.search(ln) and i + 1 < len(head):
+        # a running header ("T-ES(2017)ICT-EL - Replies to the thematic questionnaire") names no Party after it
+        if RE_REPLIES.search(ln) and not RE_DOC_ID.search(ln) and i + 1 < len(head):
             cand = head[i + 1].strip("*# ")
-            if cand and len(cand) < 60 and not pillar_named(cand.split(' ')[0]) and not RE_ROUND.search(cand):
+            if (cand and len(cand) < 60 and not pillar_named(cand.split(' ')[0]) and not RE_ROUND.search(cand)
+                    and not RE_DOC_ID.search(cand)):
                 party = cand.title() if cand.isupper() else cand
             break
     if not party:  # a title page laid out otherwise: a line that is a Party's name

@@ -11,9 +11,12 @@ from .references import find_refs
 QUESTION_ENDINGS = ("?", ":", ";")
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
-    """A question, sub-question, item or follow-up prompt waiting for its answer."""
+    """A question, sub-question, item or follow-up prompt waiting for its answer.
+
+    Nodes compare by identity: an item's parent is that very node, and sets of nodes stay cheap (structural
+    equality walked the parent chain and made a unit with thousands of prompts quadratic)."""
 
     qid: str
     kind: str  # question | sub | item | arrow
@@ -37,7 +40,10 @@ def ends_as_question(text: str) -> bool:
 
 
 QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "has", "have", "how", "what",
-                  "which", "who", "whom", "when", "where", "why", "can", "could", "should", "to what", "in what")
+                  "which", "who", "whom", "when", "where", "why", "can", "could", "should", "to what", "in what",
+                  # the French questionnaire's openings
+                  "veuillez", "existe-t-il", "existe-t-elle", "y a-t-il", "quel", "quelle", "quels", "quelles",
+                  "comment", "pourquoi", "qui", "où", "quand", "dans quelle", "dans quelles", "en quoi")
 
 
 def reads_as_question(line: str) -> bool:
@@ -75,10 +81,14 @@ def answer_ids(nodes: list[Node]) -> list[str]:
     if any(n.kind in ("sub", "arrow") for n in heads):
         heads = [n for n in heads if n.kind != "question"]  # "Question 9." is then only a header
     items = [n for n in nodes if n.kind == "item"]
+    children: dict[int, list[Node]] = {}
+    for n in items:
+        children.setdefault(id(n.parent), []).append(n)
     for head in heads:
-        own = [n for n in items if n.parent is head]
+        own = children.get(id(head), [])
         ids.append(own[0].qid if len(own) == 1 else head.qid)
-    orphans = [n for n in items if n.parent not in heads]
+    head_set = set(heads)
+    orphans = [n for n in items if n.parent not in head_set]
     if len(orphans) == 1:
         ids.append(orphans[0].qid)
     elif orphans:
@@ -90,8 +100,9 @@ def finish(unit: Unit, meta: ReplyMeta) -> Answer:
     nodes = unit.nodes
     ids = answer_ids(nodes)
     qtext_parts: list[str] = []
+    asked = set(nodes)
     for n in nodes:
-        if n.kind == "item" and n.parent is not None and n.parent not in nodes:
+        if n.kind == "item" and n.parent is not None and n.parent not in asked:
             qtext_parts.append(n.parent.text)
         qtext_parts.append(n.text)
     text = "\n\n".join(t for _, t in unit.lines)

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..errors import ReadError
-from .document import Document, sha256_of
+from .document import MAX_PARAGRAPHS, Document, sha256_of, too_many_paragraphs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
@@ -24,6 +24,12 @@ RUN_TEXT = etree.XPath(
     namespaces=NS,
 )
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, or a password-protected .docx
+# Bounds checked before python-docx builds the document tree (a few KB can unzip to gigabytes of XML)
+MAX_UNZIPPED = 50 * 2**20  # bytes of all the package's parts together
+MAX_RATIO = 100  # uncompressed / compressed, checked once the parts pass RATIO_FLOOR
+RATIO_FLOOR = 10 * 2**20
+MAX_NODES = 2_000_000  # XML elements in word/document.xml
+MAIN_PART = "word/document.xml"
 
 
 def _q(tag: str) -> str:
@@ -50,12 +56,22 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
                 yield from _blocks(content)
 
 
-def _is_list_item(para: Paragraph) -> bool:
+def _style_names(doc) -> tuple[dict[str, str], str]:
+    """Paragraph style id -> name, and the default paragraph style's name: looked up once per document
+    (python-docx searches every style for every paragraph, which made large documents crawl)."""
+    names = {s.style_id: s.name or "" for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return names, (default.name or "") if default is not None else ""
+
+
+def _is_list_item(p: etree._Element, styles: tuple[dict[str, str], str]) -> bool:
     """Numbered/bulleted paragraphs become "- " lines like the .txt corpus; headings never do."""
-    style = para.style.name if para.style is not None else ""
+    style_id = p.find(f"{_q('pPr')}/{_q('pStyle')}")
+    names, default = styles
+    style = names.get(style_id.get(_q("val")), default) if style_id is not None else default
     if style.startswith(("Heading", "Title")):
         return False
-    num_id = para._p.find(f"{_q('pPr')}/{_q('numPr')}/{_q('numId')}")
+    num_id = p.find(f"{_q('pPr')}/{_q('numPr')}/{_q('numId')}")
     if num_id is not None:
         return num_id.get(_q("val")) != "0"  # numId 0 means numbering switched off
     return style.startswith("List")
@@ -85,22 +101,69 @@ def _row_cells(tr: etree._Element) -> list[str]:
     return cells
 
 
+P_TAG, T_TAG = _q("p"), _q("t")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+def check_package(path: Path) -> None:
+    """Refuse a .docx whose parts unzip too large or too far, or whose document.xml has too many elements,
+    before anything builds its tree; the XML is counted with a streaming parser (no huge_tree)."""
+    refuse = "is it a valid reply?"
+    if not zipfile.is_zipfile(path):
+        return  # python-docx names the problem (an old .doc, a protected file, not a package)
+    with zipfile.ZipFile(path) as package:
+        infos = package.infolist()
+        unzipped = sum(i.file_size for i in infos)  # zipfile never inflates a part past its declared size
+        packed = max(1, sum(i.compress_size for i in infos))
+        if unzipped > MAX_UNZIPPED:
+            raise ReadError(path, f"unzips to {_mb(unzipped)} of XML; the limit is {_mb(MAX_UNZIPPED)} — {refuse}")
+        if unzipped > RATIO_FLOOR and unzipped / packed > MAX_RATIO:
+            raise ReadError(path, f"unzips {unzipped / packed:.0f} times over ({_mb(packed)} to {_mb(unzipped)}); the "
+                                  f"limit is {MAX_RATIO} times — {refuse}")
+        if MAIN_PART not in package.namelist():
+            return  # not a Word package: python-docx says so below
+        nodes = paragraphs = 0
+        has_text = False  # the paragraph being read holds text
+        with package.open(MAIN_PART) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), huge_tree=False, resolve_entities=False,
+                                         no_network=True):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise ReadError(path, f"has more than {MAX_NODES:,} XML elements in its text; the limit is "
+                                          f"{MAX_NODES:,} — {refuse}")
+                if el.tag == T_TAG:
+                    has_text = has_text or bool(el.text and el.text.strip())
+                elif el.tag == P_TAG:
+                    paragraphs, has_text = paragraphs + has_text, False
+                    if paragraphs > MAX_PARAGRAPHS:
+                        raise too_many_paragraphs(path, f"more than {MAX_PARAGRAPHS:,}")
+                el.clear(keep_tail=True)
+                while el.getprevious() is not None:  # drop finished siblings too: memory stays flat
+                    del el.getparent()[0]
+
+
 def read_docx(path: Path) -> Document:
     """One line per paragraph with blank lines between, one " | " line per table row."""
     try:
+        check_package(path)
         doc = docx.Document(str(path))
         body = doc.element.body
+        styles = _style_names(doc)
         blocks: list[list[str]] = []
         for el in _blocks(body):
+            if len(blocks) > MAX_PARAGRAPHS:
+                raise too_many_paragraphs(path, f"more than {MAX_PARAGRAPHS:,}")
             if el.tag == _q("tbl"):
                 rows = [" | ".join(cells) for tr in el.findall(_q("tr")) if (cells := _row_cells(tr))]
                 blocks.extend([row] for row in rows)
                 continue
-            para = Paragraph(el, doc)
             lines = [line.rstrip() for line in _run_text(el).split("\n")]
             lines = [line for line in lines if line.strip()]
             if lines:
-                if _is_list_item(para):
+                if _is_list_item(el, styles):
                     lines[0] = "- " + lines[0].lstrip()
                 blocks.append(lines)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..ids import id_under, ids_in_query
 from ..model import Hit
 from .citations import passage_citation
 from .compare import group_by_party
+from .quotes import choose_quotes
 from .search import Scores, Searcher, parties_named
 
-# Calibrated on the dev set's score distribution (not its wording): the best passage's cosine to an
-# out-of-scope question stayed below 0.30, to an in-scope one above 0.34.  Midpoint, rounded.
+# Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
+# out-of-scope questions stayed below 0.30, to in-scope ones above 0.34; midpoint, rounded.  A question in
+# another language than the reply it is searched in is judged by the multilingual encoder instead, whose
+# cosine to in-scope questions in eval/ (five languages) stayed at 0.799 or above.
 ABSTAIN_BELOW = 0.32
-ANSWER_SENTENCES = 3
+ML_ABSTAIN_BELOW = 0.79
+SAME_LANGUAGE = 0.5  # how likely the question is in the best passage's language for the English encoder to judge
 PER_PARTY = 1  # passages shown for each Party when answers are grouped by Party
 
 NOT_ADDRESSED = "The replies do not appear to address this question."
@@ -51,7 +53,7 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
         "query": query,
         "abstained": abstained,
         "passages": [passage_json(h) for h in hits],
-        "answer": [] if abstained else extract_answer(searcher, scores, hits),
+        "answer": [] if abstained else choose_quotes(searcher, scores.query_vector, hits, query),
     }
     if unindexed:
         result["unindexed_parties"] = unindexed
@@ -72,15 +74,31 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
     return result
 
 
+def named_answer(query: str, hits: list[Hit]) -> bool:
+    """The best hit answers a question number the user named."""
+    named = ids_in_query(query)
+    return bool(hits) and any(id_under(q, n) for q in hits[0].passage.question_ids for n in named)
+
+
+def best_cosine(scores: Scores) -> float:
+    """The closest passage or question by the English encoder."""
+    return max(float(scores.dense.max()), float(scores.question.max()))
+
+
 def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
-    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named."""
+    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named.
+
+    Close means: by the English encoder, or (the only judge across languages) by the multilingual one."""
     if not hits:
         return True
-    named = ids_in_query(query)
-    if named and any(id_under(q, n) for q in hits[0].passage.question_ids for n in named):
+    if named_answer(query, hits):
         return False
-    best = max(float(scores.dense.max()), float(scores.question.max()))
-    return best < ABSTAIN_BELOW
+    if best_cosine(scores) >= ABSTAIN_BELOW:
+        return False
+    across = scores.same_language is not None and float(scores.same_language[hits[0].passage.pid]) < SAME_LANGUAGE
+    if scores.ml_dense is None or not across:
+        return True
+    return max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW
 
 
 def passage_json(h: Hit) -> dict:
@@ -101,24 +119,3 @@ def passage_json(h: Hit) -> dict:
         "page": p.page,
         "weak": h.weak,
     }
-
-
-def extract_answer(searcher: Searcher, scores: Scores, hits: list[Hit], top: int = 3) -> list[dict]:
-    """The sentences of the best passages closest to the question, quoted as they stand, each cited."""
-    index = searcher.index
-    wanted = {h.passage.pid: n for n, h in enumerate(hits[:top])}
-    rows = [row for pid in wanted for row in searcher.sentence_rows.get(pid, [])]
-    if not rows:
-        return []
-    sims = index.sentence_vectors[rows] @ scores.query_vector
-    # the best passage's sentences are favoured a little: the ranking already weighed their context
-    sims = sims - np.array([0.03 * wanted[index.sentences[i][0]] for i in rows])
-    best = float(sims.max())
-    chosen = [rows[j] for j in np.argsort(-sims)[:ANSWER_SENTENCES] if sims[j] >= best - 0.12]  # best first
-    out = []
-    for i in chosen:
-        pid, sentence = index.sentences[i]
-        p = index.passages[pid]
-        out.append({"text": sentence, "question_ids": list(p.question_ids), "citation": passage_citation(p),
-                    "party": p.party, "rank": wanted[pid] + 1})
-    return out

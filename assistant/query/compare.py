@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import UnknownParty, UnknownQuestion
+from ..errors import UnknownQuestion
 from ..ids import column_of, id_under, parse_question_id, sort_key
+from ..ingest.questionnaire import load_questionnaire
 from ..ingest.references import is_pointer, resolve
 from ..model import Answer, Hit, Reply
-from ..parties import match_indexed
+from ..parties import indexed_party
 from ..store.load import LoadedIndex
 from .citations import citation
 
@@ -18,8 +19,8 @@ ANSWERED, POINTER, BLANK = "answered", "pointer", "blank"
 def answers_for(reply: Reply, qid: str) -> list[int]:
     """Answers to qid: those for it or under it; failing that, a consolidated answer that covers it."""
     own = [i for i, a in enumerate(reply.answers) if any(id_under(q, qid) for q in a.question_ids)]
-    if own:
-        return own
+    if own:  # the answer to exactly qid first (a question's "→" prompt), then those under it, in reply order
+        return sorted(own, key=lambda i: qid not in reply.answers[i].question_ids)
     return [i for i, a in enumerate(reply.answers) if any(id_under(qid, q) for q in a.question_ids)]
 
 
@@ -38,8 +39,14 @@ class Comparer:
     def __post_init__(self) -> None:
         self.replies = sorted(self.index.replies, key=lambda r: r.meta.party.lower())
 
-    def question_text(self, qid: str) -> str:
-        """The question as the replies print it: from an answer to exactly qid, else one under it."""
+    def question_text(self, qid: str, language: str | None = None) -> str:
+        """The question in the questionnaire's wording (English, or French with language='fr'); for an id the
+        questionnaire does not know, as the replies print it."""
+        entry = load_questionnaire().get(qid)
+        if entry is not None:
+            parent = load_questionnaire().get(entry.parent) if entry.kind == "item" else None
+            lines = [parent.label(language or "en")] if parent is not None else []
+            return "\n".join([*lines, entry.label(language or "en")])
         for reply in self.replies:
             exact = [a for a in reply.answers if qid in a.question_ids]
             if exact:
@@ -53,7 +60,7 @@ class Comparer:
     def known(self, qid: str) -> bool:
         return any(answers_for(r, qid) for r in self.replies)
 
-    def compare(self, raw_id: str, parties: list[str] | None = None) -> dict:
+    def compare(self, raw_id: str, parties: list[str] | None = None, language: str | None = None) -> dict:
         """The `compare` contract: each Party's answer (pointers resolved), alphabetical, gaps listed as such."""
         qid = parse_question_id(raw_id)
         if not self.known(qid):
@@ -74,26 +81,24 @@ class Comparer:
             rows.append({
                 "party": reply.meta.party,
                 "doc_id": reply.meta.doc_id,
-                "question_ids": [q for a in answers for q in a.question_ids],
+                "question_ids": list(dict.fromkeys(q for a in answers for q in a.question_ids)),
                 "text": "\n\n".join(a.text for a in answers),
                 "resolved_refs": refs,
                 "status": status_of(answers),
                 "language": reply.meta.language,
-                "citation": citation(reply.meta.party, [q for a in answers for q in a.question_ids] or [qid],
+                "citation": citation(reply.meta.party, list(dict.fromkeys(q for a in answers for q in a.question_ids)),
                                      reply.meta.round, reply.meta.language,
                                      answers[0].page if answers else None) if answers else "",
             })
-        return {"question_id": qid, "question": self.question_text(qid), "parties": rows}
+        return {"question_id": qid, "question": self.question_text(qid, language), "language": language or "en",
+                "parties": rows}
 
     def resolve_parties(self, names: list[str]) -> list[str]:
         """Indexed Party names for names given in any language; UnknownParty for one that is not indexed."""
         indexed = sorted({r.meta.party for r in self.replies})
         out = []
         for name in names:
-            party = match_indexed(name, indexed)
-            if party is None:
-                raise UnknownParty(f"no reply from Party {name!r} in the index; Parties indexed: "
-                                   f"{', '.join(indexed)}")
+            party = indexed_party(name, indexed)
             out.append(party)
         return out
 

@@ -10,6 +10,8 @@ import html
 import io
 import re
 
+from ..ids import strip_label
+from ..ingest.language import language_name
 from .citations import short_tag
 
 # Markdown specials that could make a link, an image, emphasis, code, a table or maths out of reply text;
@@ -61,7 +63,9 @@ def to_text(result: dict) -> str:
     if result.get("message"):
         lines += [result["message"], ""]
     for s in result.get("answer", []):
-        lines.append(f"  “{s['text']}” [{s['rank']}] ({short_tag(s['party'], s['question_ids'])})")
+        # a quote of several paragraphs stays one block: its later paragraphs indented under the first
+        quote = "\n   ".join(part.strip() for part in s["text"].splitlines() if part.strip())
+        lines.append(f"  “{quote}” [{s['rank']}] ({short_tag(s['party'], s['question_ids'])})")
     if result.get("answer"):
         lines.append("")
     for p in result.get("passages", []):
@@ -78,13 +82,15 @@ def to_text(result: dict) -> str:
 # --------------------------------------------------------------------------- compare and coverage
 
 def _first_line(text: str) -> str:
-    return text.splitlines()[0] if text else ""
+    """The question's first line without the number it opens with: 'Q9.3: What are…', not 'Q9.3: 9.3. What are…'."""
+    return strip_label(text.splitlines()[0]) if text else ""
 
 
 def compare_text(result: dict) -> str:
     lines = [f"Q{result['question_id']}: {_first_line(result['question'])}", ""]
     for row in result["parties"]:
-        lines.append(f"== {row['party']} ({row['status']}) {row['citation']}")
+        lang = f" [{language_name(row['language'])}]" if row.get("language") not in (None, "", "en") else ""
+        lines.append(f"== {row['party']} ({row['status']}){lang} {row['citation']}".rstrip())
         if row["text"]:
             lines.append(row["text"])
         for ref in row["resolved_refs"]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..encoders.base import Encoder
+from ..encoders.multilingual import load_multilingual
 from ..ids import id_under, ids_in_query
+from ..ingest.language import language_probabilities
 from ..ingest.references import opens_with_pointer, resolve
 from ..model import Hit, Passage
 from ..parties import canonical_party, parties_in_text
@@ -17,11 +19,19 @@ from ..store.load import LoadedIndex
 
 @dataclass
 class Weights:
-    """How the signals are fused: a weighted sum of z-scores, so that a strong margin on one signal counts."""
+    """How the signals are fused: a weighted sum of z-scores, so that a strong margin on one signal counts.
 
-    passage: float = 1.0  # dense: query vs heading + answer text
-    question: float = 0.3  # dense: query vs the questionnaire's question text
-    lexical: float = 1.0  # BM25 over heading, question and answer text
+    The English encoder and BM25 only understand a question written in the passage's own language; their weight
+    on a passage is scaled by how likely the question is in that language (floors `cross`, `lexical_cross`), while
+    the multilingual encoder counts whatever the languages.  Chosen by cross-validation (assistant.tools.tune)."""
+
+    passage: float = 0.5  # dense (English encoder): query vs heading + answer text
+    question: float = 0.3  # dense (English encoder): query vs the questionnaire's question text
+    lexical: float = 1.0  # BM25 over heading, question (in English and French) and answer text
+    ml_passage: float = 1.5  # dense (multilingual encoder): query vs heading + answer text
+    ml_question: float = 0.3  # dense (multilingual encoder): query vs the question text
+    cross: float = 0.0  # English encoder's weight on a passage in another language than the question
+    lexical_cross: float = 0.2  # BM25's weight on a passage in another language than the question
     pointer: float = 0.5  # text evidence borrowed from a pointed-to answer counts half: the original ranks first
 
 
@@ -34,6 +44,9 @@ class Scores:
     lexical: np.ndarray
     fused: np.ndarray
     query_vector: np.ndarray
+    ml_dense: np.ndarray | None = None
+    ml_question: np.ndarray | None = None
+    same_language: np.ndarray | None = None  # per passage: how likely the question is in the passage's language
 
 
 def parties_named(query: str, indexed: list[str]) -> tuple[list[str], list[str]]:
@@ -50,6 +63,18 @@ def parties_named(query: str, indexed: list[str]) -> tuple[list[str], list[str]]
 def _z(values: np.ndarray) -> np.ndarray:
     sd = float(values.std())
     return (values - values.mean()) / (sd if sd > 1e-9 else 1.0)
+
+
+def fuse(s: Scores, pointer: np.ndarray, w: Weights) -> np.ndarray:
+    """The weighted sum of z-scored signals (see Weights); a pointer's borrowed text evidence counts `w.pointer`."""
+    mono = w.cross + (1.0 - w.cross) * s.same_language
+    lexical_weight = w.lexical_cross + (1.0 - w.lexical_cross) * s.same_language
+    text = w.passage * mono * _z(s.dense) + w.lexical * lexical_weight * _z(s.lexical)
+    question = w.question * mono * _z(s.question)
+    if s.ml_dense is not None:
+        text = text + w.ml_passage * _z(s.ml_dense)
+        question = question + w.ml_question * _z(s.ml_question)
+    return np.where(pointer, w.pointer, 1.0) * text + question
 
 
 class Searcher:
@@ -77,50 +102,104 @@ class Searcher:
         self.pointer = np.array(
             [opens_with_pointer(self._replies[p.doc_id].answers[p.answer_index]) for p in index.passages], dtype=bool
         )
+        self.languages, self.language_of = np.unique([p.language or "en" for p in index.passages],
+                                                     return_inverse=True)
+        self.multilingual = load_multilingual() if index.ml_passages is not None else None
+        # answer units (one reply's answer to one question, maybe cut into parts) are contiguous in the store
+        unit_keys = [(p.doc_id, p.answer_index) for p in index.passages]
+        self.unit_starts = np.array([i for i, key in enumerate(unit_keys) if i == 0 or key != unit_keys[i - 1]],
+                                    dtype=np.int64)
+        self.unit_lengths = np.diff(np.r_[self.unit_starts, len(unit_keys)])
+        self.unit_of = np.repeat(np.arange(len(self.unit_starts)), self.unit_lengths)
+        if self.multilingual is not None:
+            self.ml_question_rows, self.ml_question_of = np.unique(index.ml_questions, axis=0, return_inverse=True)
+            self.ml_question_of = self.ml_question_of.reshape(-1)
 
-    def scores(self, query: str, qvec: np.ndarray | None = None) -> Scores:
-        w = self.weights
+    def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None) -> Scores:
+        """Every signal for one query, and their fusion under `weights` (the searcher's own by default)."""
         q = self.encoder.encode([query])[0] if qvec is None else qvec
         dense = self.index.dense.scores(q)
         question = (self.question_rows @ q)[self.question_of]
         tokens = bm25_tokens([query])[0]
         lexical = np.asarray(self.index.bm25.get_scores(tokens), dtype="float32") if tokens else np.zeros_like(dense)
-        text_evidence = w.passage * _z(dense) + w.lexical * _z(lexical)
-        fused = np.where(self.pointer, w.pointer, 1.0) * text_evidence + w.question * _z(question)
-        return Scores(dense, question, lexical, fused, q)
+        probs = language_probabilities(query)
+        same = np.array([probs.get(str(lang), 0.0) for lang in self.languages], dtype="float32")[self.language_of]
+        ml_dense = ml_question = None
+        if self.multilingual is not None:
+            mq = self.multilingual.encode_queries([query])[0]
+            ml_dense = self.index.ml_passages @ mq
+            ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
+        s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same)
+        s.fused = fuse(s, self.pointer, weights or self.weights)
+        return s
 
     def search(
         self, query: str, k: int = 5, party: str | list[str] | None = None, pillar: str | None = None,
         per_party: bool = False,
     ) -> tuple[list[Hit], Scores]:
-        """The k best passages; with per_party, also each Party's best passage (ranked after the k)."""
+        """The k best answer units (each its best passage, parts merged); with per_party, also each Party's best."""
         s = self.scores(query)
-        mask = np.ones(len(s.fused), dtype=bool)
+        order, fused = self.rank(s.fused, query, k, party, pillar, per_party)
+        hits = [Hit(passage=self.unit_passage(i), score=float(fused[i]), rank=r,
+                    resolved_refs=self.refs_of(self.index.passages[i]))
+                for r, i in enumerate(order, start=1)]
+        return hits, s
+
+    def rank(self, fused: np.ndarray, query: str, k: int = 5, party: str | list[str] | None = None,
+             pillar: str | None = None, per_party: bool = False) -> tuple[list[int], np.ndarray]:
+        """Passage indices of the k best answer units (one per unit) under the filters, and the scores used."""
+        return self.order(fused, *self.prepare(query, party, pillar), k=k, per_party=per_party)
+
+    def prepare(self, query: str, party: str | list[str] | None = None,
+                pillar: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """What ranking needs besides the scores: the filter mask, and the boost of question numbers named."""
+        mask = np.ones(len(self.index.passages), dtype=bool)
         if party:
             wanted = [party] if isinstance(party, str) else party
             mask &= np.isin(self.parties, [p.lower() for p in wanted])
         if pillar:
             mask &= self.pillars == pillar.lower()
-        fused = np.where(mask, s.fused, -np.inf)
         named = ids_in_query(query)
-        if named:
+        boost = np.array([self._named_rank(p, named) for p in self.index.passages], dtype="float32") if named else None
+        return mask, boost
+
+    def order(self, fused: np.ndarray, mask: np.ndarray, boost: np.ndarray | None, k: int = 5,
+              per_party: bool = False) -> tuple[list[int], np.ndarray]:
+        fused = np.where(mask, fused, -np.inf)
+        if boost is not None:
             # a question number the user names comes first, in the questionnaire's order
-            boost = np.array([self._named_rank(p, named) for p in self.index.passages], dtype="float32")
             fused = np.where(np.isfinite(fused) & (boost > 0), fused + 100.0 * boost, fused)
-        if len(fused) > 4 * k:  # only the top k need ordering: partition first
-            top = np.argpartition(-fused, k)[:k]
-            ranked = top[np.argsort(-fused[top], kind="stable")]
+        # one candidate per answer unit: its best passage
+        best = np.maximum.reduceat(fused, self.unit_starts)
+        is_best = fused == np.repeat(best, self.unit_lengths)
+        first = np.maximum.reduceat(np.where(is_best, -np.arange(len(fused)), -len(fused)), self.unit_starts)
+        units = -first
+        unit_scores = fused[units]
+        if len(units) > 4 * k:  # only the top k need ordering: partition first
+            top = np.argpartition(-unit_scores, k)[:k]
+            ranked = units[top[np.argsort(-unit_scores[top], kind="stable")]]
         else:
-            ranked = np.argsort(-fused, kind="stable")
+            ranked = units[np.argsort(-unit_scores, kind="stable")]
         order = [int(i) for i in ranked[:k] if np.isfinite(fused[i])]
         if per_party:
             chosen = set(order)
             order += [i for i in self._best_per_party(fused) if i not in chosen]
-        hits = [
-            Hit(passage=self.index.passages[i], score=float(fused[i]), rank=r, resolved_refs=self.refs_of(self.index.passages[i]))
-            for r, i in enumerate(order, start=1)
-        ]
-        return hits, s
+        return order, fused
+
+    def unit_passage(self, i: int) -> Passage:
+        """Passage i standing for its whole answer unit: an answer cut into parts is cited once, in full."""
+        p = self.index.passages[i]
+        if p.parts == 1:
+            return p
+        start = self.unit_starts[self.unit_of[i]]
+        parts = self.index.passages[start:start + self.unit_lengths[self.unit_of[i]]]
+        return replace(p, text="\n\n".join(x.text for x in parts), part=0, parts=1, pid=parts[0].pid)
+
+    def unit_sentence_rows(self, i: int) -> list[int]:
+        """Sentence rows of every passage in passage i's answer unit."""
+        start = self.unit_starts[self.unit_of[i]]
+        return [row for pid in range(start, start + self.unit_lengths[self.unit_of[i]])
+                for row in self.sentence_rows.get(pid, [])]
 
     def _best_per_party(self, fused: np.ndarray) -> list[int]:
         """Each Party's best passage, best first: one max per Party over a fixed Party-sorted order."""

@@ -1,16 +1,14 @@
 """Adding a reply: copy it into the corpus under a safe name, record the user's corrections, rebuild.
 
 Used by `assistant add`, the page's "Add a reply" panel and `serve --watch`.  Nothing in corpus/ or the
-index changes unless the new reply reads, parses and the build succeeds.
+index changes unless the new reply reads, parses and the build with it succeeds; the file goes in by the steps of
+store/replacing.py, so a kill at any instant leaves the old reply or the new one (the next build finishes the job).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import re
-import shutil
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -24,8 +22,9 @@ from ..ingest.readers import SUFFIXES, read_document
 from ..ingest.titlepage import META_FIELDS, read_meta
 from ..model import ReplyMeta
 from .build import BuildReport, build_index
-from .corpus import OVERRIDES_FILE, corpus_files, read_overrides
+from .corpus import corpus_files, read_overrides
 from .layout import read_manifest
+from .replacing import Replacement, recover
 from .settings import Settings
 
 BUILD_LOCK = threading.Lock()  # one build at a time in a process: `add`, the page and the watcher share it
@@ -73,12 +72,6 @@ def corpus_entries(corpus: Path, index_dir: Path) -> list[CorpusFile]:
     return out
 
 
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 # --------------------------------------------------------------------------- adding
 
 @dataclass
@@ -106,13 +99,15 @@ def add_reply(path: Path | str, corpus: Path, index_dir: Path, overrides: dict |
               progress: Callable[[str, int, int], None] | None = None) -> AddResult:
     """Check, copy under a safe name (replacing the same Party's reply for the same round), record overrides, build.
 
-    The same content twice is skipped. A failure anywhere puts corpus/ back as it was; the index swap is atomic."""
+    The same content twice is skipped. A failure anywhere puts corpus/ back as it was; the index swap is atomic.
+    Other corpus files the build had to skip are named in `result.report.skipped`."""
     path, corpus, index_dir = Path(path), Path(corpus), Path(index_dir)
     overrides = clean_overrides(overrides)
     preview = preview or check_reply(path, overrides)
     meta = preview.meta
     corpus.mkdir(parents=True, exist_ok=True)
     with BUILD_LOCK:
+        recover(corpus)
         entries = corpus_entries(corpus, index_dir)
         same = next((e for e in entries if e.sha256 == meta.sha256), None)
         if same is not None:
@@ -128,33 +123,20 @@ def add_reply(path: Path | str, corpus: Path, index_dir: Path, overrides: dict |
         seen_as = read_meta(dataclasses.replace(preview.doc, path=corpus / name), overrides)
         record = {**{k: getattr(meta, k) for k in META_FIELDS if getattr(seen_as, k) != getattr(meta, k)}, **overrides}
 
-        meta_path = corpus / OVERRIDES_FILE
-        meta_before = meta_path.read_bytes() if meta_path.is_file() else None
-        target, aside = corpus / name, corpus / f".replaced-{old.name}" if old else None
+        table = read_overrides(corpus)
+        changed = table.pop(old.name, None) is not None if old is not None else False
+        changed = table.pop(name, None) is not None or changed
+        if record:
+            table[name] = record
+        step = Replacement(corpus, name, old.name if old else None)
         try:
-            if old is not None:
-                os.replace(corpus / old.name, aside)
-            incoming = corpus / f".incoming-{name}"
-            shutil.copyfile(path, incoming)
-            os.replace(incoming, target)
-            table = read_overrides(corpus)
-            if old is not None:
-                table.pop(old.name, None)
-            table.pop(name, None)
-            if record:
-                table[name] = record
-            if record or meta_before is not None:
-                _write_json(meta_path, table)
-            report = build_index(corpus, index_dir, settings, encoder=encoder, progress=progress)
+            step.stage(path)
+            if record or changed:
+                step.write_overrides(table)
+            step.expose()
+            report = build_index(corpus, index_dir, settings, encoder=encoder, progress=progress, required={name})
         except BaseException:
-            target.unlink(missing_ok=True)
-            if aside is not None and aside.exists():
-                os.replace(aside, corpus / old.name)
-            if meta_before is None:
-                meta_path.unlink(missing_ok=True)
-            else:
-                meta_path.write_bytes(meta_before)
+            step.undo()
             raise
-        if aside is not None:
-            aside.unlink(missing_ok=True)
+        step.commit()
     return AddResult("replaced" if old else "added", name, preview, old.name if old else "", report)

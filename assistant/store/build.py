@@ -3,32 +3,38 @@ build aside, then swap it in (store/layout.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 import shutil
 import time
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from .. import __version__
 from ..encoders.base import MAX_TOKENS, Encoder
 from ..encoders.loader import load_encoder
+from ..encoders.multilingual import load_multilingual
 from ..errors import CorpusError
 from ..ingest.chunking import chunk_reply, embedding_text
 from ..ingest.document import sha256_of
-from ..ingest.parser import read_reply
+from ..ingest.replies import read_replies_from
+from ..ingest.questionnaire import other_wordings
 from ..ingest.readers import SUFFIXES
 from ..ingest.references import opens_with_pointer, resolve
 from ..ingest.sentences import split_sentences
 from ..model import Answer, Passage, Reply
-from .corpus import OVERRIDES_FILE, corpus_files, read_overrides
+from .corpus import corpus_files, read_overrides
 from .layout import current_path, new_build_id, prune_builds, read_manifest, swap_current
 from .lexical import write_bm25
 from .load import read_replies
-from .settings import FORMAT, Settings
+from .reading import read_corpus
+from .replacing import recover as recover_corpus
+from .settings import FORMAT, Settings, vector_kinds
 from .vectors import FaissFlatIndex
 
 
@@ -43,9 +49,10 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        skipped = f"; {len(self.skipped)} file(s) skipped" if self.skipped else ""
         return (
             f"Indexed {self.passages} passages from {self.files} replies "
-            f"({self.embedded} embedded, {self.reused} unchanged) in {self.seconds:.1f}s -> {self.path}"
+            f"({self.embedded} embedded, {self.reused} unchanged{skipped}) in {self.seconds:.1f}s -> {self.path}"
         )
 
 
@@ -76,9 +83,10 @@ def passage_sentences(passages: list[Passage]) -> list[tuple[int, str]]:
     return [(p.pid, s) for p in passages for s in split_sentences(p.text)]
 
 
-def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Passage vectors (heading + text [+ what a pointer points to]), question vectors, sentence vectors."""
+def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings) -> dict[str, np.ndarray]:
+    """Every vector a reply's passages get, by kind: passages (heading + text [+ what a pointer points to]),
+    questions (the questionnaire question), sentences (for quoting) and, with the multilingual signal on, the
+    passages and questions again in the multilingual encoder's space."""
     texts, questions = [], []
     for p in passages:
         text = embedding_text(p) if settings.headings else p.text
@@ -88,11 +96,22 @@ def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, setting
         texts.append(text)
         questions.append(_fit(encoder, f"{p.question_title}. {p.question_text}", MAX_TOKENS))
     sentences = [s for _, s in passage_sentences(passages)]
-    return encoder.encode(texts), encoder.encode(questions), encoder.encode(sentences)
+    out = {"passages": encoder.encode(texts), "questions": encoder.encode(questions),
+           "sentences": encoder.encode(sentences)}
+    if settings.multilingual:
+        ml = load_multilingual()
+        out["ml_passages"] = ml.encode_passages(texts)
+        out["ml_questions"] = ml.encode_passages(questions)
+    return out
 
 
 def lexical_text(reply: Reply, p: Passage, settings: Settings) -> str:
+    """What BM25 indexes: heading, the question as the reply prints it and as the questionnaire words it in the
+    Committee's other language (so an English question finds a French reply's answer by the question's words,
+    and the other way round), the answer, and what a pointer points to."""
     parts = [p.heading, p.question_text] if settings.headings else []
+    if settings.bilingual:
+        parts += other_wordings(p.question_ids, p.language)
     parts.append(p.text)
     if settings.follow_refs:
         parts.append(pointer_context(reply.answers, p.answer_index))
@@ -109,13 +128,18 @@ def _cached_vectors(index_dir: Path, key: str) -> dict | None:
         return None
     try:
         with np.load(path) as data:
-            return {"passages": data["passages"], "questions": data["questions"], "sentences": data["sentences"],
-                    "path": path}
+            return {**{kind: data[kind] for kind in data.files}, "path": path}
     except Exception:
         return None
 
 
-def _keep_vectors(target: Path, cached: dict | None, pv: np.ndarray, qv: np.ndarray, sv: np.ndarray) -> None:
+def _reusable(cached: dict | None, kinds: tuple[str, ...], passages: int, sentences: int) -> bool:
+    """Cached vectors fit when every kind is there with one row per passage (per sentence for sentences)."""
+    return cached is not None and all(
+        kind in cached and len(cached[kind]) == (sentences if kind == "sentences" else passages) for kind in kinds)
+
+
+def _keep_vectors(target: Path, cached: dict | None, arrays: dict[str, np.ndarray]) -> None:
     """Reused vectors are hard-linked from the live build (no copy); new ones are written."""
     if cached is not None:
         try:
@@ -123,7 +147,7 @@ def _keep_vectors(target: Path, cached: dict | None, pv: np.ndarray, qv: np.ndar
             return
         except OSError:
             pass
-    np.savez(target, passages=pv, questions=qv, sentences=sv)
+    np.savez(target, **arrays)
 
 
 def build_index(
@@ -133,14 +157,19 @@ def build_index(
     encoder: Encoder | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     overrides: dict[str, dict] | None = None,
+    required: Collection[str] = (),
 ) -> BuildReport:
     """Parse, chunk and embed every corpus file (reusing unchanged files' vectors), then swap the new index in.
 
-    Any bad file stops the build before the swap, so the index already serving stays as it was.
+    A file that cannot be indexed is skipped and named, with its problem, in the report and the manifest; the good
+    files' build goes live.  When no file is good (CorpusError), or a `required` file is bad, nothing is swapped and
+    the index already serving stays as it was.  What a killed `add` or build left behind is cleaned up first.
     """
     t0 = time.perf_counter()
     settings = settings or Settings()
     corpus, index_dir = Path(corpus), Path(index_dir)
+    for done in recover_corpus(corpus):
+        logging.getLogger("assistant").warning("%s", done)
     files = corpus_files(corpus)
     if not files:
         raise CorpusError(f"no reply files ({', '.join(SUFFIXES)}) in {corpus}; put replies there or name "
@@ -148,16 +177,17 @@ def build_index(
 
     overrides = {**read_overrides(corpus), **(overrides or {})}
     previous = _previous_files(index_dir, settings)
-    replies: list[Reply] = []
-    chunks: dict[str, list[Passage]] = {}  # unchanged files' passages, as the live build has them
-    for path in files:
+    chunks: dict[tuple[str, str], list[Passage]] = {}  # unchanged replies' passages, as the live build has them
+
+    def read(path: Path) -> list[Reply]:
         seen = previous.get(path.name)
         if seen and seen[0] == sha256_of(path) and seen[1] == _overrides_key(overrides.get(path.name)):
-            replies.append(seen[2])
-            chunks[path.name] = seen[3]
-            continue
-        replies.append(read_reply(path, overrides.get(path.name)))
-    _check_unique(replies)
+            for reply, reply_passages in seen[2]:
+                chunks[(path.name, reply.meta.doc_id)] = reply_passages
+            return [reply for reply, _ in seen[2]]
+        return read_replies_from(path, overrides.get(path.name))  # a compilation gives one reply per Party
+
+    replies, skipped = read_corpus(files, read, required)
 
     index_dir.mkdir(parents=True, exist_ok=True)
     builds = index_dir / "builds"
@@ -168,33 +198,35 @@ def build_index(
     try:
         (tmp / "vectors").mkdir()
         passages: list[Passage] = []
-        dense, qvecs, svecs, lexical, sentences = [], [], [], [], []
+        kinds = vector_kinds(settings)
+        stacks: dict[str, list[np.ndarray]] = {kind: [] for kind in kinds}
+        lexical, sentences = [], []
         file_entries = []
         reused = embedded = 0
         for n, reply in enumerate(replies, start=1):
-            if reply.meta.source in chunks:
-                chunked = [replace(p, pid=len(passages) + n) for n, p in enumerate(chunks[reply.meta.source])]
+            unit = (reply.meta.source, reply.meta.doc_id)
+            if unit in chunks:
+                chunked = [replace(p, pid=len(passages) + n) for n, p in enumerate(chunks[unit])]
             else:
                 encoder = encoder or load_encoder(settings.model, settings.backend)  # only when something is new
                 chunked = chunk_reply(reply.meta, reply.answers, encoder.count_tokens, start_pid=len(passages),
                                       target_tokens=settings.target_tokens)
-            key = f"{reply.meta.sha256[:20]}-{settings.key()}"
+            key = vectors_key(reply, settings)
             cached = _cached_vectors(index_dir, key)
             sents = passage_sentences(chunked)
-            if cached is not None and len(cached["passages"]) == len(chunked) and len(cached["sentences"]) == len(sents):
-                pv, qv, sv = cached["passages"], cached["questions"], cached["sentences"]
+            if _reusable(cached, kinds, len(chunked), len(sents)):
+                arrays = {kind: cached[kind] for kind in kinds}
                 reused += 1
             else:
                 cached = None
                 encoder = encoder or load_encoder(settings.model, settings.backend)
-                pv, qv, sv = embed_reply(reply, chunked, encoder, settings)
+                arrays = embed_reply(reply, chunked, encoder, settings)
                 embedded += 1
-            _keep_vectors(tmp / "vectors" / f"{key}.npz", cached, pv, qv, sv)
+            _keep_vectors(tmp / "vectors" / f"{key}.npz", cached, arrays)
             passages.extend(chunked)
             sentences.extend(sents)
-            dense.append(pv)
-            qvecs.append(qv)
-            svecs.append(sv)
+            for kind in kinds:
+                stacks[kind].append(arrays[kind])
             lexical.extend(lexical_text(reply, p, settings) for p in chunked)
             file_entries.append({
                 "name": reply.meta.source, "sha256": reply.meta.sha256, "party": reply.meta.party,
@@ -205,11 +237,11 @@ def build_index(
             if progress:
                 progress(reply.meta.source, n, len(replies))
 
-        matrix = np.vstack(dense).astype("float32")
+        matrix = np.vstack(stacks["passages"]).astype("float32")
         dim = int(matrix.shape[1])
         FaissFlatIndex.from_vectors(matrix).save(tmp)
-        np.save(tmp / "questions.npy", np.vstack(qvecs).astype("float32"))
-        np.save(tmp / "sentences.npy", np.vstack(svecs).astype("float32"))
+        for kind in kinds[1:]:
+            np.save(tmp / f"{kind}.npy", np.vstack(stacks[kind]).astype("float32"))
         (tmp / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False))
         write_bm25(lexical, tmp / "bm25")
         (tmp / "passages.json").write_text(json.dumps([p.to_dict() for p in passages], ensure_ascii=False))
@@ -219,6 +251,7 @@ def build_index(
             "format": FORMAT, "tool_version": __version__, "model": settings.model, "backend": settings.backend,
             "dimension": dim, "settings_key": settings.key(), "settings": asdict(settings),
             "corpus": str(corpus.resolve()), "files": file_entries, "passage_count": len(passages),
+            "skipped": [s.entry() for s in skipped],
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -229,15 +262,25 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     prune_builds(index_dir)
-    return BuildReport(len(replies), reused, embedded, len(passages), time.perf_counter() - t0, final)
+    return BuildReport(len(replies), reused, embedded, len(passages), time.perf_counter() - t0, final,
+                       [s.line for s in skipped])
 
 
 def _overrides_key(values: dict | None) -> str:
     return json.dumps(values or {}, sort_keys=True)
 
 
-def _previous_files(index_dir: Path, settings: Settings) -> dict[str, tuple[str, str, Reply, list[Passage]]]:
-    """The live build's parse and passages per file name, reusable when file, corrections and settings match."""
+def vectors_key(reply: Reply, settings: Settings) -> str:
+    """The name a reply's vectors are kept under: its file's content, which of the file's replies it is (a
+    compilation holds many), and the settings that shaped the vectors."""
+    which = hashlib.sha256(reply.meta.doc_id.encode("utf-8")).hexdigest()[:8]
+    return f"{reply.meta.sha256[:20]}-{which}-{settings.key()}"
+
+
+def _previous_files(index_dir: Path, settings: Settings
+                    ) -> dict[str, tuple[str, str, list[tuple[Reply, list[Passage]]]]]:
+    """The live build's parse and passages per file name (a compilation gives several replies), reusable when
+    file, corrections and settings match."""
     manifest = read_manifest(index_dir)
     if not manifest or manifest.get("settings_key") != settings.key() or manifest.get("format") != FORMAT:
         return {}
@@ -250,22 +293,9 @@ def _previous_files(index_dir: Path, settings: Settings) -> dict[str, tuple[str,
     by_doc: dict[str, list[Passage]] = {}
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
-    out = {}
+    out: dict[str, tuple[str, str, list[tuple[Reply, list[Passage]]]]] = {}
     for entry, reply in zip(manifest.get("files", []), replies):
         if entry.get("name") == reply.meta.source and "overrides" in entry:
-            out[entry["name"]] = (entry["sha256"], entry["overrides"], reply, by_doc.get(reply.meta.doc_id, []))
+            sha, over, got = out.setdefault(entry["name"], (entry["sha256"], entry["overrides"], []))
+            got.append((reply, by_doc.get(reply.meta.doc_id, [])))
     return out
-
-
-def _check_unique(replies: list[Reply]) -> None:
-    """Two copies of one file, or two files claiming one document code, would make citations ambiguous."""
-    seen: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    for r in replies:
-        if r.meta.sha256 in seen:
-            raise CorpusError(f"{r.meta.source} is the same file as {seen[r.meta.sha256]}; remove one of them")
-        seen[r.meta.sha256] = r.meta.source
-        if r.meta.doc_id in codes:
-            raise CorpusError(f"{r.meta.source} and {codes[r.meta.doc_id]} both have document code {r.meta.doc_id}; "
-                              f"remove one, or set a distinct doc_id for one in {OVERRIDES_FILE}")
-        codes[r.meta.doc_id] = r.meta.source

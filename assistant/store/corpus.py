@@ -30,6 +30,13 @@ def read_overrides(corpus: Path) -> dict[str, dict]:
     return data
 
 
+def printable_name(name: str) -> str:
+    """A file name as it can be shown on one line and stored as UTF-8: undecodable bytes and control characters
+    escaped (a name that needed this is skipped by the build: its name would break the index files)."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def corpus_files(corpus: Path) -> list[Path]:
     """Reply files in the corpus folder, by name; hidden files (an `add` in progress) are not replies."""
     corpus = Path(corpus)
@@ -55,7 +62,13 @@ def stale_reason(index_dir: Path, corpus: Path | None = None, settings: Settings
         return None  # the corpus is elsewhere; trust the index as built
 
     present = {p.name: p for p in files}
+    skipped = {s.get("name"): s for s in manifest.get("skipped", []) if isinstance(s, dict)}
     for name, path in present.items():
+        shown = printable_name(name)
+        if shown in skipped and not indexed.get(name):
+            if not _same_skipped(path, skipped[shown]):
+                return f"{name} changed since the index was built"
+            continue
         if name not in indexed:
             return f"{name} is new in {corpus}"
         if sha256_of(path) != indexed[name]:
@@ -64,3 +77,13 @@ def stale_reason(index_dir: Path, corpus: Path | None = None, settings: Settings
         if name not in present:
             return f"{name} was removed from {corpus}"
     return None
+
+
+def _same_skipped(path: Path, entry: dict) -> bool:
+    """A file the last build skipped is unchanged when its size is (too large to hash) or its SHA-256 is."""
+    try:
+        if path.stat().st_size != entry.get("size"):
+            return False
+        return not entry.get("sha256") or sha256_of(path) == entry["sha256"]
+    except OSError:
+        return not entry.get("sha256")

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import IndexCorrupt, IndexMissing
 from ..model import Answer, Passage, Reply, ReplyMeta
-from .layout import MANIFEST, current_path
+from .layout import MANIFEST, current_path, read_manifest
 from .lexical import load_bm25
 from .settings import FORMAT
 from .vectors import FaissFlatIndex, VectorIndex
@@ -34,6 +34,8 @@ class LoadedIndex:
     bm25: object  # bm25s.BM25
     sentences: list[tuple[int, str]]  # (pid, sentence)
     sentence_vectors: np.ndarray
+    ml_passages: np.ndarray | None = None  # multilingual encoder: passages and questions (None when built without)
+    ml_questions: np.ndarray | None = None
 
     @property
     def parties(self) -> list[str]:
@@ -48,6 +50,9 @@ def load_index(index_dir: Path) -> LoadedIndex:
     path = current_path(index_dir)
     if path is None:
         raise IndexMissing(f"no index in {index_dir}; build one with `assistant build --index {index_dir}`")
+    if read_manifest(index_dir) is None:  # not UTF-8, not JSON, not an object: as good as no index
+        raise IndexMissing(f"the index in {index_dir} has a damaged {MANIFEST}; build it again with "
+                           f"`assistant build --index {index_dir}`")
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -60,12 +65,17 @@ def load_index(index_dir: Path) -> LoadedIndex:
         bm25 = load_bm25(path / "bm25")
         sentences = [(int(pid), text) for pid, text in json.loads((path / "sentences.json").read_text(encoding="utf-8"))]
         sentence_vectors = np.load(path / "sentences.npy")
+        multilingual = (manifest.get("settings") or {}).get("multilingual")
+        ml_passages = np.load(path / "ml_passages.npy") if multilingual else None
+        ml_questions = np.load(path / "ml_questions.npy") if multilingual else None
     except IndexCorrupt:
         raise
     except Exception as exc:
         raise IndexCorrupt(f"the index in {path} is unreadable ({type(exc).__name__}: {exc}); rebuild it with "
                            f"`assistant build --index {index_dir}`") from exc
-    if len(dense) != len(passages) or len(questions) != len(passages) or len(sentence_vectors) != len(sentences):
+    if (len(dense) != len(passages) or len(questions) != len(passages) or len(sentence_vectors) != len(sentences)
+            or any(m is not None and len(m) != len(passages) for m in (ml_passages, ml_questions))):
         raise IndexCorrupt(f"the index in {path} is inconsistent ({len(dense)} vectors, {len(passages)} passages); "
                            f"rebuild it with `assistant build --index {index_dir}`")
-    return LoadedIndex(path, manifest, passages, replies, dense, questions, bm25, sentences, sentence_vectors)
+    return LoadedIndex(path, manifest, passages, replies, dense, questions, bm25, sentences, sentence_vectors,
+                       ml_passages, ml_questions)

@@ -102,28 +102,37 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("full method", {}, {}),
     ("without heading context", {"headings": False}, {}),
     ("without BM25", {}, {"lexical": 0.0}),
-    ("without question matching", {}, {"question": 0.0}),
+    ("without question matching", {}, {"question": 0.0, "ml_question": 0.0}),
     ("without reference resolution", {"follow_refs": False}, {"pointer": 1.0}),
-    ("dense passages only", {}, {"lexical": 0.0, "question": 0.0}),
-    ("BM25 only", {}, {"passage": 0.0, "question": 0.0}),
+    ("without the multilingual encoder", {"multilingual": False}, {}),
+    ("without language-aware weights", {}, {"cross": 1.0, "lexical_cross": 1.0}),
+    ("without bilingual question wording", {"bilingual": False}, {}),
+    ("English encoder + BM25 only", {"multilingual": False}, {"question": 0.0}),
+    ("multilingual encoder only", {}, {"passage": 0.0, "question": 0.0, "lexical": 0.0}),
+    ("BM25 only", {}, {"passage": 0.0, "question": 0.0, "ml_passage": 0.0, "ml_question": 0.0}),
 ]
 
 
-def run_ablations(corpus: Path, rows: list[Row], settings: Settings, echo=print) -> None:
-    """Each line switches one method off; the index is rebuilt where the switch changes what is embedded."""
+def run_ablations(sets: list[tuple[str, Path, list[Row]]], settings: Settings, echo=print) -> None:
+    """Each line switches one method off, on every (name, corpus, questions) set side by side; indexes are
+    rebuilt where the switch changes what is embedded.  R@1 / MRR@10 per set."""
     encoder = load_encoder(settings.model, settings.backend)
     scratch = Path(tempfile.mkdtemp(prefix="assistant-ablation-"))
     try:
-        echo(f"{'variant':<32}figures")
-        for name, build_changes, weight_changes in ABLATIONS:
+        echo(f"{'variant':<38}" + "".join(f"{name[:22]:>24}" for name, _, _ in sets))
+        for label, build_changes, weight_changes in ABLATIONS:
             variant = replace(settings, **build_changes)
-            index_dir = scratch / variant.key()
-            if not (index_dir / "current").exists():
-                build_index(corpus, index_dir, variant, encoder=encoder)
-            searcher = Searcher(load_index(index_dir), encoder, replace(Weights(), **weight_changes))
-            assistant = Assistant(searcher)
-            report = evaluate(lambda q, k, row: assistant.ask(q, k=k, party=row.party), rows)
-            echo(f"{name:<32}{figures_line(report)}")
+            cells = []
+            for n, (_, corpus, rows) in enumerate(sets):
+                index_dir = scratch / f"{n}-{variant.key()}"
+                if not (index_dir / "current").exists():
+                    build_index(corpus, index_dir, variant, encoder=encoder)
+                searcher = Searcher(load_index(index_dir), encoder, replace(Weights(), **weight_changes))
+                assistant = Assistant(searcher)
+                f = evaluate(lambda q, k, row: assistant.ask(q, k=k, party=row.party), rows).figures()
+                cells.append(f"{f['recall@1']:.3f} / {f['mrr@10']:.3f}" if f.get("n") else "-")
+            echo(f"{label:<38}" + "".join(f"{c:>24}" for c in cells))
+        echo("(R@1 / MRR@10 per question set)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -16,6 +16,7 @@ class Row:
     gold: list[str]
     kind: str = ""
     party: str | None = None  # the question is asked within this Party's reply (a set about one reply)
+    key: str = ""  # the sentence of the gold answer that answers it, when the set marks one
 
 
 @dataclass
@@ -23,6 +24,13 @@ class RowResult:
     row: Row
     ranked_ids: list[list[str]]  # question ids of each returned passage, best first
     abstained: bool
+    quotes: list[str] = field(default_factory=list)  # the quoted answer
+
+    @property
+    def key_quoted(self) -> bool:
+        """The row's key sentence stands inside one of the quotes (whitespace aside)."""
+        key = " ".join(self.row.key.split())
+        return bool(key) and any(key in " ".join(q.split()) for q in self.quotes)
 
     @property
     def first_hit(self) -> int | None:
@@ -61,6 +69,11 @@ class Report:
             "in_scope_abstained": sum(r.abstained for r in in_scope),
         }
 
+    def key_coverage(self) -> tuple[int, int]:
+        """(rows whose key sentence is quoted, rows with a key sentence)."""
+        keyed = [r for r in self.results if r.row.key]
+        return sum(r.key_quoted for r in keyed), len(keyed)
+
     def misses(self, at: int = 1) -> list[RowResult]:
         return [r for r in self.results if r.row.gold and (r.first_hit is None or r.first_hit > at)]
 
@@ -70,7 +83,8 @@ def evaluate(ask, rows: list[Row], k: int = 10) -> Report:
     report = Report()
     for row in rows:
         result = ask(row.query, k, row)
-        report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"]))
+        report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"],
+                                        [q["text"] for q in result.get("answer", [])]))
     return report
 
 
@@ -82,7 +96,7 @@ def is_hit(passage_ids: list[str], gold: list[str]) -> bool:
 def load_rows(path: Path) -> list[Row]:
     """A question set {id, query, gold, kind} (QuestionFileError naming the line when one is malformed)."""
     return [Row(str(d.get("id", n)), d["query"], [str(g).lower() for g in d.get("gold") or []], str(d.get("kind", "")),
-                d.get("party") or None)
+                d.get("party") or None, str(d.get("key", "")))
             for n, d in enumerate(read_jsonl(path), start=1)]
 
 
@@ -106,4 +120,7 @@ def format_report(report: Report) -> str:
         f"abstention: {a['out_of_scope_abstained']}/{a['out_of_scope']} out-of-scope abstained, "
         f"{a['in_scope_abstained']}/{a['in_scope']} in-scope abstained"
     )
+    quoted, keyed = report.key_coverage()
+    if keyed:
+        lines.append(f"key sentence quoted: {quoted}/{keyed} rows ({quoted / keyed:.0%})")
     return "\n".join(lines)

@@ -1,70 +1,130 @@
-"""Load check against a running page: many questions from concurrent gradio_client clients, via /ask.
+"""Load figures for `bench load`: concurrent clients against a running server, on the HTTP JSON API (/api/ask,
+httpx) and on the page's API (/ask, gradio_client), and while a reply is being added.
 
-A benchmark, not a timed test: it reports latency percentiles and errors, it asserts nothing.
+A benchmark, not a timed test: it reports throughput, latency percentiles and errors, it asserts nothing.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
 
+from ..api import Assistant
 from .stats import percentile
+from .synthetic import code_of, party_names, synthetic_reply
 
 CONTRACT_KEYS = ("id", "query", "abstained", "passages", "answer")
+Asker = Callable[[str], dict]  # one client's question -> the ask contract (raises on any failure)
 
 
-def run_load_check(url: str, questions: list[str], total: int = 50, concurrency: int = 10, k: int = 5,
-                   party: str = "All Parties", auth: tuple[str, str] | None = None) -> dict:
-    """Ask `total` questions (cycling through `questions`) from `concurrency` threads, one Client per thread.
+# --------------------------------------------------------------------------- clients
 
-    Returns count (answered with the contract), errors, error_samples, p50/p95/max/mean latency in ms,
-    wall seconds and throughput.  Client set-up (fetching the page config) is not counted in latencies.
-    """
-    if not questions:
-        raise ValueError("run_load_check needs at least one question")
-    if total < 1 or concurrency < 1:
-        raise ValueError("total and concurrency must be at least 1")
+def http_client(url: str, k: int = 5, auth: tuple[str, str] | None = None) -> Callable[[], Asker]:
+    """A factory of HTTP API clients: one httpx.Client (one kept-alive connection) per thread."""
+    import httpx
+
+    base = url.rstrip("/")
+
+    def make() -> Asker:
+        client = httpx.Client(auth=auth, timeout=60)
+
+        def ask(query: str) -> dict:
+            response = client.get(f"{base}/api/ask", params={"q": query, "k": k})
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:160]}")
+            return response.json()
+
+        return ask
+
+    return make
+
+
+def page_client(url: str, k: int = 5, party: str = "All Parties",
+                auth: tuple[str, str] | None = None) -> Callable[[], Asker]:
+    """A factory of page API clients: one gradio_client.Client per thread, calling the page's /ask endpoint."""
     from gradio_client import Client
 
-    local = threading.local()
+    def make() -> Asker:
+        client = Client(url, auth=auth, verbose=False, analytics_enabled=False)
+        return lambda query: client.predict(query, k, party, api_name="/ask")
+
+    return make
+
+
+# --------------------------------------------------------------------------- driving them
+
+def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, concurrency: int = 10,
+          until: threading.Event | None = None, label: str = "") -> dict:
+    """Ask `total` questions (cycling through `questions`) from `concurrency` threads, one client per thread;
+    with `until`, every thread keeps asking until the event is set (at least `total` questions in all).
+
+    Returns label, count (answered with the contract), errors, error_samples, p50/p95/max/mean latency in ms,
+    wall seconds and throughput.  Client set-up is not counted in latencies or wall time."""
+    if not questions:
+        raise ValueError("a load check needs at least one question")
+    if total < 1 or concurrency < 1:
+        raise ValueError("total and concurrency must be at least 1")
+    workers = concurrency if until is not None else min(concurrency, total)
     lock = threading.Lock()
     latencies: list[float] = []
     errors: list[str] = []
+    asked = iter(range(10**9))
+    ready = threading.Barrier(workers + 1)
 
-    def client() -> Client:
-        if getattr(local, "client", None) is None:
-            local.client = Client(url, auth=auth, verbose=False, analytics_enabled=False)
-        return local.client
-
-    def one(i: int) -> None:
-        query = questions[i % len(questions)]
-        try:
-            c = client()
-            t0 = time.perf_counter()
-            result = c.predict(query, k, party, api_name="/ask")
-            ms = (time.perf_counter() - t0) * 1000
-            if not isinstance(result, dict) or any(key not in result for key in CONTRACT_KEYS):
-                raise ValueError(f"not an ask result: {str(result)[:80]!r}")
-        except Exception as exc:  # counted and sampled, the run goes on
-            with lock:
-                errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-            return
+    def record(ms: float | None, problem: str = "") -> None:
         with lock:
-            latencies.append(ms)
+            if problem:
+                errors.append(problem)
+            else:
+                latencies.append(ms)
 
-    workers = min(concurrency, total)
-    start = time.perf_counter()
+    def worker() -> None:
+        try:
+            ask = make()
+        except Exception as exc:  # a client that cannot connect counts as one error
+            record(None, f"client set-up: {type(exc).__name__}: {str(exc)[:160]}")
+            ask = None
+        ready.wait()
+        while ask is not None:
+            with lock:
+                n = next(asked)
+            if n >= total and (until is None or until.is_set()):
+                return
+            t0 = time.perf_counter()
+            try:
+                result = ask(questions[n % len(questions)])
+                if not isinstance(result, dict) or any(key not in result for key in CONTRACT_KEYS):
+                    raise ValueError(f"not an ask result: {str(result)[:80]!r}")
+            except Exception as exc:  # counted and sampled, the run goes on
+                record(None, f"{type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            record((time.perf_counter() - t0) * 1000)
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loadcheck") as pool:
-        list(pool.map(one, range(total)))
+        for _ in range(workers):
+            pool.submit(worker)
+        ready.wait()
+        start = time.perf_counter()
     wall = time.perf_counter() - start
+    return summarize(latencies, errors, wall, workers, label=label)
 
+
+def summarize(latencies: list[float], errors: list[str], wall: float, concurrency: int, label: str = "") -> dict:
     ordered = sorted(latencies)
     return {
-        "url": url,
-        "total": total,
-        "concurrency": workers,
-        "count": len(latencies),
+        "label": label,
+        "total": len(ordered) + len(errors),
+        "concurrency": concurrency,
+        "count": len(ordered),
         "errors": len(errors),
         "error_samples": errors[:5],
         "p50_ms": round(percentile(ordered, 0.5), 1) if ordered else 0.0,
@@ -72,8 +132,34 @@ def run_load_check(url: str, questions: list[str], total: int = 50, concurrency:
         "max_ms": round(ordered[-1], 1) if ordered else 0.0,
         "mean_ms": round(sum(ordered) / len(ordered), 1) if ordered else 0.0,
         "wall_s": round(wall, 2),
-        "throughput_qps": round(len(latencies) / wall, 2) if wall > 0 else 0.0,
+        "throughput_qps": round(len(ordered) / wall, 2) if wall > 0 else 0.0,
     }
+
+
+def run_load_check(url: str, questions: list[str], total: int = 50, concurrency: int = 10, k: int = 5,
+                   party: str = "All Parties", auth: tuple[str, str] | None = None) -> dict:
+    """`total` questions from `concurrency` gradio_client clients on the page's /ask endpoint."""
+    return dict(drive(page_client(url, k, party, auth), questions, total, concurrency, label="page API"), url=url)
+
+
+def run_http_load(url: str, questions: list[str], total: int = 50, concurrency: int = 10, k: int = 5,
+                  auth: tuple[str, str] | None = None, until: threading.Event | None = None) -> dict:
+    """`total` questions from `concurrency` httpx clients on the HTTP JSON API's GET /api/ask."""
+    return dict(drive(http_client(url, k, auth), questions, total, concurrency, until, label="HTTP API"), url=url)
+
+
+def in_process_floor(ask: Asker, questions: list[str], rounds: int = 3) -> dict:
+    """Assistant.ask in this process, one question at a time: the latency no server can beat."""
+    for q in questions:
+        ask(q)  # warm caches
+    latencies = []
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for q in questions:
+            t0 = time.perf_counter()
+            ask(q)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    return summarize(latencies, [], time.perf_counter() - start, 1, label="in-process Assistant.ask")
 
 
 def format_load(d: dict) -> str:
@@ -85,3 +171,182 @@ def format_load(d: dict) -> str:
     ]
     lines += [f"error: {e}" for e in d.get("error_samples", [])]
     return "\n".join(lines)
+
+
+def format_row(d: dict) -> str:
+    """One line of the `bench load` table."""
+    line = (f"{d['label']:<34} {d['concurrency']:>3} {d['count']:>6} {d['errors']:>4} {d['throughput_qps']:>8.1f} "
+            f"{d['p50_ms']:>8.1f} {d['p95_ms']:>8.1f} {d['max_ms']:>8.1f}")
+    return "\n".join([line] + [f"    error: {e}" for e in d.get("error_samples", [])[:2]])
+
+
+TABLE_HEADER = (f"{'':<34} {'clients':>3} {'answered':>6} {'errors':>4} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+                f"{'max ms':>8}")
+
+
+# --------------------------------------------------------------------------- a `serve` process
+
+def start_serve(index_dir: Path, port: int, corpus: Path | None = None, backend: str | None = None,
+                watch: bool = False, auth: str | None = None, log: Path | None = None) -> subprocess.Popen:
+    """Start `assistant serve` on 127.0.0.1:port in a process of its own (wait_healthy tells when it answers)."""
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--index", str(index_dir), "--port", str(port)]
+    cmd += ["--corpus", str(corpus)] if corpus is not None else []
+    cmd += ["--backend", backend] if backend else []
+    cmd += ["--watch"] if watch else []
+    env = dict(os.environ, **({"ASSISTANT_AUTH": auth} if auth else {}))
+    if log is None:
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    with open(log, "ab") as out:
+        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+
+
+def serve_process(index_dir: Path, port: int, corpus: Path | None = None, backend: str | None = None,
+                  watch: bool = False, auth: str | None = None, timeout: float = 120.0,
+                  log: Path | None = None) -> subprocess.Popen:
+    """start_serve, returning once /api/health answers (the process is stopped if it never does)."""
+    proc = start_serve(index_dir, port, corpus, backend, watch, auth, log)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc, timeout, tuple(auth.split(":", 1)) if auth else None)
+    except BaseException:
+        stop_process(proc)
+        raise
+    return proc
+
+
+def health(url: str, auth: tuple[str, str] | None = None, timeout: float = 10.0) -> dict:
+    import httpx
+
+    response = httpx.get(f"{url.rstrip('/')}/api/health", auth=auth, timeout=timeout)
+    response.raise_for_status()
+    return response.json()
+
+
+def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout: float = 120.0,
+                 auth: tuple[str, str] | None = None) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server process exited with status {proc.returncode} before answering")
+        try:
+            return health(url, auth, timeout=5)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer from {url}/api/health within {timeout:.0f}s") from None
+            time.sleep(0.2)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """A process's memory from /proc/<pid>/status: VmHWM is its peak resident set, VmRSS the current one (MB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wait_for_build(url: str, old_build: str, done: threading.Event, timeout: float = 600.0,
+                   auth: tuple[str, str] | None = None) -> None:
+    """Set `done` once the server at `url` answers from a build other than `old_build` (or after `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while not done.is_set() and time.monotonic() < deadline:
+        try:
+            if health(url, auth)["build"] != old_build:
+                break
+        except Exception:
+            pass
+        time.sleep(0.1)
+    done.set()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- `bench load`
+
+def add_during_load(url: str, corpus: Path, party: str, load: Callable[[threading.Event], dict],
+                    timeout: float = 900.0) -> tuple[dict, float]:
+    """Drop a synthetic reply from `party` into the corpus of a `serve --watch` server and run `load(until)` until
+    the server answers from the new build: (the load's figures, seconds from the file's arrival to the new build)."""
+    old = health(url)["build"]
+    replies = [p for p in sorted(corpus.iterdir()) if p.suffix == ".txt" and not p.name.startswith(".")]
+    source = next((p for p in replies if "Portugal" in p.name), replies[0])  # synthetic_reply renames Portugal
+    name = f"T-ES(2017)ICT-{code_of(party)}_{party.replace(' ', '-')}.txt"
+    hidden = corpus / f".{name}"  # the watcher ignores hidden files: it sees the reply whole, at the rename
+    hidden.write_text(synthetic_reply(source.read_text(encoding="utf-8"), party, seed=11), encoding="utf-8")
+    done = threading.Event()
+    start = time.perf_counter()
+    os.replace(hidden, corpus / name)
+    waiter = threading.Thread(target=wait_for_build, args=(url, old, done, timeout), daemon=True)
+    waiter.start()
+    figures = load(done)
+    waiter.join()
+    seconds = time.perf_counter() - start
+    if party not in health(url)["parties"]:
+        figures["error_samples"] = [f"{party}'s reply did not reach the server within {timeout:.0f}s"]
+        figures["errors"] += 1
+    return figures, seconds
+
+
+def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Callable[[str], None] = print,
+                   backend: str | None = None, total: int = 400,
+                   page_total: int = 200, clients: tuple[int, ...] = (1, 10, 50), add_clients: int = 10,
+                   add: bool = True) -> dict:
+    """The whole `bench load` run on a copy of the index: the in-process floor, then a `serve --watch` process
+    loaded by HTTP API clients and page API clients, then the same during two in-server rebuilds; peak RSS."""
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        site = Path(tmp)
+        shutil.copytree(corpus, site / "corpus")
+        shutil.copytree(index_dir, site / "index", symlinks=True)
+        floor = in_process_floor(Assistant.open(site / "index", corpus=site / "corpus", backend=backend,
+                                                build=False).ask, questions)
+        echo(f"in-process floor (Assistant.ask, one at a time): p50 {floor['p50_ms']:.1f} ms, "
+             f"p95 {floor['p95_ms']:.1f} ms over {floor['count']} questions")
+        port = free_port()
+        started = time.perf_counter()
+        proc = serve_process(site / "index", port, corpus=site / "corpus", backend=backend, watch=True,
+                             log=site / "serve.log", timeout=600)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            echo(f"`assistant serve --watch` pid {proc.pid} on {url}: ready in {time.perf_counter() - started:.1f}s, "
+                 f"RSS {rss_mb(proc.pid, 'VmRSS'):.0f} MB")
+            echo(TABLE_HEADER)
+            for n in clients:
+                rows.append(run_http_load(url, questions, total=total, concurrency=n))
+                echo(format_row(rows[-1]))
+            for n in clients:
+                rows.append(dict(run_load_check(url, questions, total=page_total, concurrency=n)))
+                echo(format_row(rows[-1]))
+            serving_peak = rss_mb(proc.pid)
+            adds = []
+            if add:
+                indexed = set(health(url)["parties"])
+                new = [p for p in party_names() if p not in indexed][:2]
+                for party, load in zip(new, (
+                        lambda until: run_http_load(url, questions, total=add_clients, concurrency=add_clients,
+                                                    until=until),
+                        lambda until: drive(page_client(url), questions, add_clients, add_clients, until,
+                                            label="page API"))):
+                    figures, seconds = add_during_load(url, site / "corpus", party, load)
+                    figures["label"] += f" during add ({seconds:.0f}s)"
+                    rows.append(figures)
+                    adds.append(seconds)
+                    echo(format_row(figures))
+            peak = rss_mb(proc.pid)
+        finally:
+            stop_process(proc)
+    echo(f"peak RSS of the serve process: {serving_peak:.0f} MB serving"
+         + (f", {peak:.0f} MB including the in-server rebuilds" if add else ""))
+    return {"floor": floor, "rows": rows, "serving_peak_rss_mb": serving_peak, "peak_rss_mb": peak, "adds_s": adds}

@@ -63,7 +63,7 @@ class AddPanel:
         self.assistant = assistant
         manifest = assistant.index.manifest
         self.index_dir = Path(index_dir or assistant.index_dir or "index")
-        self.corpus = Path(corpus or manifest.get("corpus") or "corpus")
+        self.corpus = Path(corpus or getattr(assistant, "corpus", None) or manifest.get("corpus") or "corpus")
         self.settings = assistant.settings
         self.job: Job | None = None
 
@@ -137,12 +137,13 @@ class AddPanel:
         return "\n\n".join(lines), gr.update(choices=[ALL_PARTIES] + parties)
 
 
-def add_panel(assistant: Assistant, party_dropdown: gr.Dropdown) -> AddPanel | None:
-    """Lay the panel out inside the current Blocks context; None when the assistant has no index folder."""
+def add_panel(assistant: Assistant, party_dropdown: gr.Dropdown) -> tuple[AddPanel | None, Any]:
+    """The "Add a reply" tab, laid out in the current Blocks context: (its functions, the event that ends when a
+    reply has been indexed, for the page to chain on); (None, None) when the assistant has no index folder."""
     if getattr(assistant, "index_dir", None) is None:
-        return None
+        return None, None
     panel = AddPanel(assistant)
-    with gr.Accordion("Add a reply", open=False, elem_id="add-reply"):
+    with gr.Tab("Add a reply", elem_id="add-reply"):
         gr.Markdown(INTRO)
         upload = gr.File(label="Reply file", file_types=UPLOAD_TYPES, type="filepath", elem_id="add-file")
         detected = gr.Markdown("", elem_id="add-preview")
@@ -151,5 +152,5 @@ def add_panel(assistant: Assistant, party_dropdown: gr.Dropdown) -> AddPanel | N
         status = gr.Markdown("", elem_id="add-status")
     upload.change(panel.preview, [upload, party], [detected, confirm], api_visibility="private")
     party.submit(panel.preview, [upload, party], [detected, confirm], api_visibility="private")
-    confirm.click(panel.confirm, [upload, party], [status, party_dropdown], api_visibility="private")
-    return panel
+    done = confirm.click(panel.confirm, [upload, party], [status, party_dropdown], api_visibility="private")
+    return panel, done

@@ -1,6 +1,7 @@
 """The page's Compare view and coverage picture: one question, every Party's answer; where answers are missing.
 
-All reply text goes through html.escape: the table is HTML built here, not trusted to a sanitiser.
+All reply text goes through autoescaped templates (web/render.py): the tables are HTML built here, not trusted
+to a sanitiser.  Questions are labelled in the questionnaire's own words.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ import gradio as gr
 
 from ..errors import AssistantError
 from ..ids import column_of, parse_question_id
-from ..ingest.chunking import short_question
+from ..query.answer import should_abstain
 from ..query.compare import ANSWERED, BLANK, POINTER, Comparer
 from ..query.render import compare_csv, compare_markdown
-from .render import compare_html, compare_message
+from .render import clean_result, compare_html, compare_message, coverage_html, question_title
+
+PICK = "Pick a question to compare."
+NO_MATCH = "No question matches “{}”. Try other words, or a question number such as 9.3."
+COVERAGE_JS = """
+element.addEventListener('click', (event) => {
+  const cell = event.target instanceof Element ? event.target.closest('button.cov-cell') : null;
+  if (cell) trigger('click', {row: Number(cell.dataset.row), col: Number(cell.dataset.col)});
+});"""
+
 
 class CompareService:
     """What the Compare view's events call; pure enough to test without a browser."""
@@ -33,27 +43,25 @@ class CompareService:
         return self.assistant.comparer()
 
     def choices(self) -> list[str]:
-        """'9.3 — What are the legal consequences…' for every question some reply answers."""
-        out = []
-        for qid in self.comparer.columns():
-            text = self.comparer.question_text(qid)
-            own = [ln for ln in text.splitlines() if ln.lstrip("-→ ").startswith(qid + ".")]
-            line = own[0] if own else (text.splitlines()[-1] if text else "")
-            out.append(f"{qid} — {short_question(line, 90)}" if line else qid)
-        return out
+        """'9.3 — What are the legal consequences…' for every question some reply answers, in the
+        questionnaire's words (a Party's wording only for a question the questionnaire lacks)."""
+        return [question_title(qid, self.comparer.question_text(qid)) for qid in self.comparer.columns()]
 
     def find(self, text: str) -> list[str]:
-        """Questions whose wording or answers match the text, best first (a number is taken as it is)."""
+        """Questions whose wording or answers match the text, best first (a number is taken as it is); none when
+        the words match nothing in the replies."""
         text = (text or "").strip()
         if not text:
             return self.choices()
         try:
             qid = parse_question_id(text)
-            return [c for c in self.choices() if c.split(" — ")[0] == qid] or self.choices()
+            return [c for c in self.choices() if c.split(" — ")[0] == qid]
         except AssistantError:
             pass
         searcher = self.assistant.current()
-        hits, _ = searcher.search(text, k=20)
+        hits, scores = searcher.search(text, k=20)
+        if float(scores.lexical.max(initial=0.0)) <= 0.0 and should_abstain(text, hits, scores):
+            return []  # no word of it in any reply, and nothing close in meaning either
         order: list[str] = []
         for h in hits:
             for q in h.passage.question_ids:
@@ -66,7 +74,7 @@ class CompareService:
     def compare(self, choice: str, parties: list[str] | None = None) -> tuple[str, str | None, str | None, str]:
         """(table HTML, CSV file, Markdown file, Markdown text) for the chosen question."""
         if not choice:
-            return compare_message("Pick a question to compare."), None, None, ""
+            return compare_message(PICK), None, None, ""
         try:
             result = self.comparer.compare(choice.split(" — ")[0], parties or None)
         except AssistantError as exc:
@@ -75,8 +83,9 @@ class CompareService:
         slug = result["question_id"].replace(".", "_")
         csv_path = folder / f"compare-Q{slug}.csv"
         md_path = folder / f"compare-Q{slug}.md"
-        csv_path.write_text(compare_csv(result), encoding="utf-8")
-        markdown = compare_markdown(result)
+        clean = clean_result(result)  # reply text as the table shows it: no <u>, ** or table pipes
+        csv_path.write_text(compare_csv(clean), encoding="utf-8")
+        markdown = compare_markdown(clean)
         md_path.write_text(markdown, encoding="utf-8")
         return compare_html(result), str(csv_path), str(md_path), markdown
 
@@ -95,6 +104,24 @@ class CompareService:
         party, qid = rows[row][0], headers[col]
         return compare_html(self.comparer.compare(qid, [party]))
 
+    def coverage_view(self) -> str:
+        """The coverage table: a button per cell, each header naming its question on hover."""
+        cov = self.comparer.coverage()
+        return coverage_html(cov, {q: self.comparer.question_text(q) for q in cov["questions"]})
+
+    def on_find(self, text: str) -> tuple[dict, str | dict]:
+        """The Question dropdown narrowed to what matches (the best picked), or a message that nothing does."""
+        found = self.find(text)
+        if found:
+            return gr.update(choices=found, value=found[0]), gr.skip()
+        return gr.update(choices=self.choices(), value=None), compare_message(NO_MATCH.format((text or "").strip()))
+
+    def on_pick(self, choice: str, parties: list[str] | None = None):
+        """The table for a picked question; a cleared pick leaves the view as it is (e.g. a no-match message)."""
+        if not choice:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return self.compare(choice, parties)
+
 
 def build_compare_tab(assistant, demo: gr.Blocks | None = None) -> CompareService:
     """Add the Compare and Coverage views to the Blocks being built; returns their service.
@@ -111,39 +138,33 @@ def build_compare_tab(assistant, demo: gr.Blocks | None = None) -> CompareServic
             pick = gr.Dropdown(service.choices(), label="Question", elem_id="compare-question", scale=3)
             only = gr.Dropdown(parties, multiselect=True, label="Parties (all when empty)", elem_id="compare-parties",
                                scale=2)
-        table = gr.HTML("<p>Pick a question to compare.</p>", elem_id="compare-output")
+        table = gr.HTML(compare_message(PICK), elem_id="compare-output", js_on_load=None)
         with gr.Row():
             csv_file = gr.DownloadButton("Download CSV", value=None, elem_id="compare-csv")
             md_file = gr.DownloadButton("Download Markdown", value=None, elem_id="compare-md")
         with gr.Accordion("Markdown (copy)", open=False):
             md_text = gr.Code(value="", language="markdown", interactive=False, buttons=["copy"], lines=6)
 
-        def on_find(text):
-            found = service.find(text)
-            return gr.update(choices=found or service.choices(), value=found[0] if found else None)
-
-        find.submit(on_find, [find], [pick], api_visibility="private")
+        find.submit(service.on_find, [find], [pick, table], api_visibility="private")
         for trigger in (pick.change, only.change):
-            trigger(service.compare, [pick, only], [table, csv_file, md_file, md_text], api_visibility="private")
+            trigger(service.on_pick, [pick, only], [table, csv_file, md_file, md_text], api_visibility="private")
 
     with gr.Tab("Coverage", elem_id="coverage-tab"):
         gr.Markdown("Parties × questions: **✓** answered, **→** answered only by pointing to another answer, "
-                    "**—** blank. Click a cell to open that answer.")
-        headers, rows = service.coverage_rows()
-        grid = gr.Dataframe(value=rows, headers=headers, interactive=False, elem_id="coverage-grid", wrap=False)
-        cell = gr.HTML("<p>Click a question cell to open that Party's answer.</p>", elem_id="coverage-answer")
+                    "**—** blank. Point at a question number to read the question; click a cell to open that answer.")
+        grid = gr.HTML(service.coverage_view(), elem_id="coverage-grid", js_on_load=COVERAGE_JS)
+        cell = gr.HTML(compare_message("Click a question cell to open that Party's answer."),
+                       elem_id="coverage-answer", js_on_load=None)
 
-        def on_select(evt: gr.SelectData):
-            row, col = evt.index if isinstance(evt.index, (list, tuple)) else (evt.index, 0)
-            return service.open_cell(int(row), int(col))
+        def on_cell(evt: gr.EventData):
+            return service.open_cell(int(getattr(evt, "row", -1)), int(getattr(evt, "col", -1)))
 
-        grid.select(on_select, None, [cell], api_visibility="private")
+        grid.click(on_cell, None, [cell], api_visibility="private")
 
     if demo is not None:
         def refresh():
-            headers, rows = service.coverage_rows()
             return (gr.update(choices=service.choices()), gr.update(choices=service.comparer.index.parties),
-                    gr.update(value=rows, headers=headers))
+                    service.coverage_view())
 
         demo.load(refresh, None, [pick, only, grid], api_visibility="private")
     return service

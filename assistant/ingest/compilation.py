@@ -1,0 +1,101 @@
+"""The Committee's per-question compilations: many Parties' answers to one question in one document, each read
+as a reply of its own.
+
+The shape: a bilingual title ("Compilation of Replies to Question 6 (Assistance to victims) of the Thematic
+Questionnaire… / Compilation des réponses à la question 6…"), a document code ("T-ES(2018)38_bil"), the
+question in English and in French, then each Party's answer under the Party's name in capitals ("AUSTRIA",
+"FRANCE / FRANCE", "GERMANY / ALLEMAGNE"), in English or French, sub-question numbers ("6.1", "Question 6.2")
+before each answer."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Reply, ReplyMeta
+from ..parties import canonical_party, convention_parties, fold
+from .document import Document
+from .language import guess_language
+from .parser import parse_lines
+from .questionnaire import load_questionnaire
+from .titlepage import RE_ROUND, TITLE_LINES, compilation_question, ordinal
+
+RE_CODE = re.compile(r"\bT-ES\(\d{4}\)[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]")
+# bilingual headings that are not Parties: the Committee, the Convention, the document itself
+RE_NOT_A_PARTY = re.compile(r"\b(?:COMMITTEE|COMIT[ÉE]|CONVENTION|COUNCIL|CONSEIL|QUESTIONS?|COMPILATIONS?|"
+                            r"LANZAROTE|REPL(?:Y|IES)|R[ÉE]PONSES?|ANNEXE?|CONTENTS?|SOMMAIRE|ENGLISH|ANGLAIS|"
+                            r"FRENCH|FRAN[ÇC]AIS|VERSION|ORIGINAL)\b")
+META_FIELDS = ("doc_id", "round")  # what a user may set for a whole compilation; Party and language are per answer
+
+
+def is_compilation(doc: Document) -> bool:
+    return compilation_question(doc) is not None
+
+
+def party_heading(line: str) -> str | None:
+    """The Party a heading line names: a Party's name in capitals, alone or as "NAME / NOM"; else None.
+
+    A bilingual capitals heading naming no known Party is still taken for one ("EASTLAND / ESTLANDE"), but a
+    single capitals word is not (it may be an acronym in an answer)."""
+    text = line.strip().strip("*#_ ").rstrip(":").strip()
+    if not text or len(text) > 80 or not text.isupper() or any(ch.isdigit() for ch in text):
+        return None
+    halves = [half.strip() for half in text.split("/")]
+    if len(halves) > 2 or not all(halves):
+        return None
+    for half in halves:
+        if name := canonical_party(half):
+            return name
+    if len(halves) == 2 and not RE_NOT_A_PARTY.search(text):
+        return halves[0].title()
+    return None
+
+
+def party_suffix(party: str) -> str:
+    """'France' -> 'FR' (the ISO code), a Party not in the packaged list -> its name in capitals."""
+    code = next((p.code for p in convention_parties() if p.en == party), "")
+    return code or re.sub(r"[^A-Z0-9]+", "-", fold(party).upper()).strip("-")
+
+
+def party_sections(doc: Document) -> dict[str, list[tuple[int, str]]]:
+    """Each Party's (line number, text) lines, in the order the Parties come; the preamble (title, question
+    texts) belongs to none. A Party met twice has its parts put together."""
+    sections: dict[str, list[tuple[int, str]]] = {}
+    current: list[tuple[int, str]] | None = None
+    for lineno, line in enumerate(doc.lines, start=1):
+        party = party_heading(line)
+        if party is not None:
+            current = sections.setdefault(party, [])
+            current.append((lineno, ""))  # where the Party's part starts: its opening header goes here
+        elif current is not None:
+            current.append((lineno, line))
+    return sections
+
+
+def read_compilation(doc: Document, overrides: dict | None = None) -> list[Reply]:
+    """One Reply per Party that answers, citing the compilation's code with the Party's suffix
+    ("T-ES(2018)38_bil-FR"); the Party's answers keep the file's line and page numbers."""
+    found = compilation_question(doc)
+    if found is None:
+        return []
+    qid, title = found
+    head = [line for line in doc.lines[:TITLE_LINES] if line.strip()]
+    code = next((m.group(0) for line in head if (m := RE_CODE.search(line))), "") or doc.path.stem
+    rnd = ordinal(next((m.group(1) for line in head if (m := RE_ROUND.search(line))), ""))
+    for key, value in (overrides or {}).items():
+        if value and key in META_FIELDS:
+            code, rnd = (str(value).strip(), rnd) if key == "doc_id" else (code, str(value).strip())
+    question = qid.split(".")[0]
+    entry = load_questionnaire().get(question)
+    title = title or (entry.title if entry else "")
+    replies = []
+    for party, lines in party_sections(doc).items():
+        start = lines[0][0]
+        # the question this compilation is about opens every Party's part ("…:" so no prose is taken for it)
+        opening = [(start, f"Question {question}. {title}:")] + ([(start, qid)] if "." in qid else [])
+        language = guess_language([text for _, text in lines])
+        meta = ReplyMeta(party=party, doc_id=f"{code}-{party_suffix(party)}", round=rnd, language=language,
+                         source=doc.path.name, sha256=doc.sha256)
+        answers = parse_lines(meta, opening + lines[1:], doc.pages)
+        if answers:
+            replies.append(Reply(meta=meta, answers=answers))
+    return replies

@@ -1,0 +1,113 @@
+"""Quotes that read as the reply wrote them: the sentences of the best answers that answer the question.
+
+Rules (docs/ask-contract.md, "answer"):
+- an answer of one or two sentences, and the answer to a question number the user named, is quoted whole;
+- otherwise the sentences closest to the question, at most three, none shorter than four words;
+- a lead-in ending with a colon is quoted with the list that follows it; a table row with its header
+  ("Distribution — Penalty: six months to seven years"); a bare link only when the question asks for one;
+- quotes come in rank order, and in reading order within one answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..ids import id_under, ids_in_query
+from ..model import Hit
+from .citations import passage_citation
+
+MAX_QUOTES = 3
+MIN_WORDS = 4
+WHOLE_SENTENCES = 2  # an answer this short is quoted whole
+NEAR_BEST = 0.12  # a sentence this close to the best one's similarity is quoted too
+LIST_ITEMS = 8  # at most this many list items follow a lead-in
+RE_URL_ONLY = re.compile(r"^\W*(?:\w+\W{0,3}){0,3}(?:https?://|www\.)\S+\W*$", re.I)
+RE_LIST_ITEM = re.compile(r"^(?:[-•►▶▪*→]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]\s|https?://|www\.)")
+RE_ASKS_FOR_LINK = re.compile(r"\b(?:links?|url|web\s?sites?|sites?|webpage|page|lien|liens|enlace|ligação|sito)\b",
+                              re.I)
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def is_fragment(text: str, whole: str) -> bool:
+    """What a quote must never be: under four words (unless it is the whole answer), a lead-in cut before its
+    list, a bare table header, a bare link."""
+    t = text.strip()
+    if t == whole.strip():
+        return False
+    return words(t) < MIN_WORDS or t.endswith(":") or bool(RE_URL_ONLY.match(t))
+
+
+def _table_row(sentences: list[str], i: int) -> str:
+    """A table row as "first cell — header: value; header: value" (its header is the block's first row)."""
+    row = [c.strip() for c in sentences[i].split(" | ")]
+    j = i
+    while j > 0 and " | " in sentences[j - 1]:
+        j -= 1
+    header = [c.strip() for c in sentences[j].split(" | ")]
+    if j == i or len(header) != len(row):
+        return " — ".join(row)
+    return f"{row[0]} — " + "; ".join(f"{h}: {v}" for h, v in zip(header[1:], row[1:]))
+
+
+def _with_list(sentences: list[str], i: int) -> str:
+    """A lead-in ending with a colon, with the list items that follow it."""
+    items = []
+    for s in sentences[i + 1:i + 1 + LIST_ITEMS]:
+        if not (RE_LIST_ITEM.match(s) or (words(s) <= 8 and not s.rstrip().endswith("."))):
+            break
+        items.append(s)
+    return " ".join([sentences[i], *items]) if items else sentences[i]
+
+
+def quote(sentences: list[str], i: int) -> str:
+    """Sentence i of an answer as it should be quoted."""
+    if " | " in sentences[i]:
+        return _table_row(sentences, i)
+    if sentences[i].rstrip().endswith(":"):
+        return _with_list(sentences, i)
+    return sentences[i]
+
+
+def choose_quotes(searcher, query_vector: np.ndarray, hits: list[Hit], query: str, top: int = 3) -> list[dict]:
+    """The quoted answer: see the module's rules."""
+    index = searcher.index
+    named = ids_in_query(query)
+    wants_link = bool(RE_ASKS_FOR_LINK.search(query))
+    candidates: list[tuple[float, int, int, str]] = []  # (similarity, rank, position, text)
+    for rank, h in enumerate(hits[:top]):
+        rows = searcher.unit_sentence_rows(h.passage.pid)
+        if not rows:
+            continue
+        sentences = [index.sentences[r][1] for r in rows]
+        sims = index.sentence_vectors[rows] @ query_vector - 0.03 * rank  # the ranking already weighed context
+        answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
+        if len(sentences) <= WHOLE_SENTENCES or answers_named:
+            candidates.append((float(sims.max()) + (1.0 if answers_named else 0.0), rank, 0, h.passage.text.strip()))
+            continue
+        whole = h.passage.text
+        for pos, (s, sim) in enumerate(zip(sentences, sims)):
+            text = quote(sentences, pos)
+            if " | " not in s and (is_fragment(text, whole) and not (wants_link and RE_URL_ONLY.match(text))):
+                continue
+            if " | " in s and (pos == 0 or " | " not in sentences[pos - 1]):
+                continue  # a table's header row says nothing alone
+            candidates.append((float(sim), rank, pos, text))
+    if not candidates:
+        return []
+    best = max(c[0] for c in candidates)
+    chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_QUOTES]
+    chosen = [c for c in chosen if c[0] >= best - NEAR_BEST]
+    out, seen = [], set()
+    for sim, rank, pos, text in sorted(chosen, key=lambda c: (c[1], c[2])):  # rank order, then reading order
+        if text in seen:
+            continue
+        seen.add(text)
+        p = hits[rank].passage
+        out.append({"text": text, "question_ids": list(p.question_ids), "citation": passage_citation(p),
+                    "party": p.party, "rank": rank + 1})
+    return out

@@ -1,0 +1,214 @@
+"""The Committee's per-question compilations: one file, many Parties' answers to one question, each read as a
+reply of its own (its Party, a doc id of its own citing the compilation's code, its language)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+import assistant.store.build as build_module
+from assistant.errors import NotAReply
+from assistant.ingest.compilation import party_heading
+from assistant.ingest.parser import read_reply
+from assistant.ingest.preview import check_reply
+from assistant.ingest.replies import read_replies_from
+
+from conftest import PORTUGAL
+from test_pdf_layout import write_running_pdf
+
+CODE = "T-ES(2018)38_bil"
+TITLE = [
+    CODE,
+    "LANZAROTE COMMITTEE / COMITÉ DE LANZAROTE",
+    "Compilation of Replies to Question 6 (Assistance to victims) of the Thematic Questionnaire on the protection "
+    "of children against sexual exploitation and sexual abuse facilitated by information and communication "
+    "technologies (ICTs)",
+    "Compilation des réponses à la question 6 (Assistance aux victimes) du Questionnaire thématique sur la "
+    "protection des enfants contre l'exploitation et les abus sexuels facilités par les technologies de "
+    "l'information et de la communication (TIC)",
+    "Question 6. Assistance to victims",
+    "6.1. What specific reporting mechanisms, including helplines, are in place to ensure that child victims of "
+    "exposure online of:",
+    "a. self-generated sexually explicit images and/or videos are provided with the necessary support, assistance "
+    "and psychological help?",
+    "b. self-generated sexual content are provided with the necessary support, assistance and psychological help?",
+    "6.2. What legislative or other measures have been taken to ensure that child victims of online exposure of:",
+    "Question 6. Assistance aux victimes",
+    "6.1. Quels mécanismes de signalement spécifiques, y compris des lignes d'assistance, sont en place pour "
+    "garantir que les enfants victimes de l'exposition en ligne :",
+    "6.2. Quelles mesures législatives ou autres ont été prises pour garantir que les enfants victimes de "
+    "l'exposition en ligne :",
+]
+# (heading, Party, suffix, language, [(label line or None, answer paragraphs)])
+PARTIES = [
+    ("AUSTRIA", "Austria", "AT", "en", [
+        ("Question 6.1", ["Child victims can call the helpline Rat auf Draht (147) at any time, free of charge and "
+                          "anonymously; its counsellors refer them to child protection centres.",
+                          "CPCJ",
+                          "The youth welfare offices are informed of every report that concerns a child."]),
+        ("Question 6.2", ["The Code of Criminal Procedure grants child victims psychosocial and legal support "
+                          "throughout the proceedings, paid for by the State."]),
+    ]),
+    ("FRANCE / FRANCE", "France", "FR", "fr", [
+        ("6.1", ["Les enfants victimes peuvent appeler le 119, le service national d'accueil téléphonique de "
+                 "l'enfance en danger, et la plateforme Pharos reçoit les signalements des contenus illicites sur "
+                 "internet.",
+                 "Les associations d'aide aux victimes sont financées par le ministère de la justice et les "
+                 "mineurs victimes sont orientés vers elles par les enquêteurs."]),
+        ("6.2", ["La loi du 5 mars 2007 prévoit que l'audition d'un mineur victime est enregistrée, afin de ne pas "
+                 "répéter son témoignage, et qu'un administrateur ad hoc peut être désigné pour le représenter."]),
+    ]),
+    ("GERMANY / ALLEMAGNE", "Germany", "DE", "en", [
+        (None, ["6.1. The helpline Nummer gegen Kummer (116 111) advises children and young people who have been "
+                "exposed online; the Federal Criminal Police Office runs a reporting point for illegal content."]),
+        (None, ["6.2. Since 2017 child victims are entitled to psychosocial support during criminal proceedings, "
+                "free of charge, under section 406g of the Code of Criminal Procedure."]),
+    ]),
+    ("EASTLAND / ESTLANDE", "Eastland", "EASTLAND", "en", [
+        ("6.2", ["Eastland's Victims Act gives every child victim a support worker from the first report to the "
+                 "end of the trial."]),
+    ]),
+]
+
+
+def compilation_lines(parties=PARTIES) -> list[str]:
+    lines = list(TITLE)
+    for heading, _, _, _, answers in parties:
+        lines.append(heading)
+        for label, paragraphs in answers:
+            lines.extend(([label] if label else []) + paragraphs)
+    return lines
+
+
+def write_compilation_txt(path: Path, parties=PARTIES) -> Path:
+    path.write_text("\n\n".join(compilation_lines(parties)) + "\n", encoding="utf-8")
+    return path
+
+
+def write_compilation_docx(path: Path, parties=PARTIES) -> Path:
+    d = docx.Document()
+    for line in TITLE:
+        d.add_paragraph(line)
+    for heading, _, _, _, answers in parties:
+        d.add_heading(heading, level=1)
+        for label, paragraphs in answers:
+            if label:
+                d.add_heading(label, level=2)
+            for text in paragraphs:
+                d.add_paragraph(text)
+    d.save(str(path))
+    return path
+
+
+def write_compilation_pdf(path: Path, parties=PARTIES) -> Path:
+    """As the Committee publishes it: the code and title as a running header, "Page N of M" at the bottom."""
+    return write_running_pdf(path, compilation_lines(parties), running=f"{CODE} - Compilation of replies to "
+                                                                       f"Question 6 / Compilation des réponses")
+
+
+def expected_text(answer_paragraphs: list[str]) -> str:
+    """What the answer unit holds: its paragraphs without the number it opens with."""
+    first, *rest = answer_paragraphs
+    for qid in ("6.1. ", "6.2. "):
+        first = first.removeprefix(qid)
+    return "\n\n".join([first, *rest])
+
+
+@pytest.mark.parametrize("writer, suffix", [(write_compilation_txt, ".txt"), (write_compilation_docx, ".docx"),
+                                            (write_compilation_pdf, ".pdf")], ids=["txt", "docx", "pdf"])
+def test_one_reply_per_party(tmp_path, writer, suffix):
+    path = writer(tmp_path / f"{CODE}_compilation-q6{suffix}")
+    replies = read_replies_from(path)
+    assert [r.meta.party for r in replies] == ["Austria", "France", "Germany", "Eastland"]
+    assert [r.meta.doc_id for r in replies] == [f"{CODE}-AT", f"{CODE}-FR", f"{CODE}-DE", f"{CODE}-EASTLAND"]
+    assert [r.meta.language for r in replies] == ["en", "fr", "en", "en"]
+    assert {r.meta.source for r in replies} == {path.name}
+    for reply, (_, _, _, _, answers) in zip(replies, PARTIES):
+        want_ids = [[label.split()[-1] if label else paragraphs[0][:3]] for label, paragraphs in answers]
+        assert [a.question_ids for a in reply.answers] == want_ids, reply.meta.party
+        assert [a.text for a in reply.answers] == [expected_text(p) for _, p in answers], reply.meta.party
+        for a in reply.answers:
+            assert a.question_number == "6" and a.question_title == "Assistance to victims"
+            assert a.pillar == "Protection"
+            assert a.question_text.splitlines()[-1].startswith(a.question_ids[0])  # the questionnaire's 6.x
+
+
+def test_answers_keep_the_files_line_numbers(tmp_path):
+    path = write_compilation_txt(tmp_path / "compilation.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    france = next(r for r in read_replies_from(path) if r.meta.party == "France")
+    first = france.answers[0]
+    assert lines[first.line_start - 1].startswith("Les enfants victimes peuvent appeler le 119")
+    assert lines[france.answers[-1].line_end - 1].startswith("La loi du 5 mars 2007")
+
+
+def test_an_ordinary_reply_is_one_reply(portugal):
+    (reply,) = read_replies_from(PORTUGAL)
+    assert reply == read_reply(PORTUGAL) and reply.meta.party == "Portugal"
+
+
+def test_the_compilations_code_and_round_may_be_set_by_the_user(tmp_path):
+    path = write_compilation_txt(tmp_path / "compilation.txt")
+    replies = read_replies_from(path, {"doc_id": "T-ES(2018)38", "round": "2nd", "party": "Malta"})
+    assert [r.meta.doc_id for r in replies][:2] == ["T-ES(2018)38-AT", "T-ES(2018)38-FR"]
+    assert {r.meta.round for r in replies} == {"2nd"} and replies[0].meta.party == "Austria"
+
+
+def test_a_compilation_without_party_headings_is_not_a_reply(tmp_path):
+    path = tmp_path / "compilation.txt"
+    path.write_text("\n\n".join(TITLE + ["6.1. Children can call a helpline."]) + "\n", encoding="utf-8")
+    with pytest.raises(NotAReply, match="no Party's answer was found under a Party's name"):
+        read_replies_from(path)
+
+
+def test_party_headings():
+    assert party_heading("FRANCE / FRANCE") == "France"
+    assert party_heading("GERMANY / ALLEMAGNE") == "Germany"
+    assert party_heading("**AUSTRIA**") == "Austria"
+    assert party_heading("BOSNIA AND HERZEGOVINA / BOSNIE-HERZÉGOVINE") == "Bosnia and Herzegovina"
+    for not_a_party in ("LANZAROTE COMMITTEE / COMITÉ DE LANZAROTE", "CPCJ", "Austria", "QUESTION 6.1",
+                        "Austria has a helpline."):
+        assert party_heading(not_a_party) is None, not_a_party
+
+
+@pytest.mark.slow
+def test_compare_lists_the_compilations_parties(tmp_path, encoder):
+    """Built into an index beside Portugal's reply, `compare 6.1` shows each Party's answer from the compilation."""
+    from assistant.api import Assistant
+    from assistant.query.search import Searcher
+    from assistant.store.load import load_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PORTUGAL, corpus / PORTUGAL.name)
+    write_compilation_txt(corpus / f"{CODE}_compilation-q6.txt")
+    report = build_module.build_index(corpus, tmp_path / "index", encoder=encoder)
+    assert not report.skipped
+    rows = {row["party"]: row for row in Assistant(Searcher(load_index(tmp_path / "index"), encoder))
+            .compare("6.1")["parties"]}
+    assert set(rows) == {"Austria", "Eastland", "France", "Germany", "Portugal"}
+    assert rows["France"]["doc_id"] == f"{CODE}-FR" and rows["France"]["language"] == "fr"
+    assert rows["France"]["text"].startswith("Les enfants victimes peuvent appeler le 119")
+    assert rows["Germany"]["text"].startswith("The helpline Nummer gegen Kummer")
+    assert rows["Eastland"]["text"] == ""  # answered 6.2 only
+
+
+def test_a_pdf_compilation_cites_pages(tmp_path):
+    path = write_compilation_pdf(tmp_path / "compilation.pdf")
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(path).pages]
+    answers = [a for r in read_replies_from(path) for a in r.answers]
+    assert len(pages) >= 2 and len({a.page for a in answers}) >= 2
+    for a in answers:
+        assert a.page and " ".join(a.text.split())[:30] in pages[a.page - 1], (a.question_ids, a.page)
+
+
+def test_a_compilation_is_not_taken_for_one_partys_reply(tmp_path):
+    """`add` and its preview read one Party's reply: a compilation there would become Austria's reply."""
+    path = write_compilation_txt(tmp_path / "compilation.txt")
+    for read in (read_reply, check_reply):
+        with pytest.raises(NotAReply, match="is a compilation of several Parties' answers, not one Party's reply"):
+            read(path)

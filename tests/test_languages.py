@@ -1,0 +1,141 @@
+"""English and French replies, questions in the Parties' own languages: parsing a French reply, Party names in
+every language, and cross-lingual retrieval on the fictional French reply in eval/replies/."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import UnknownParty
+from assistant.ingest.language import query_language
+from assistant.ingest.parser import parse_file
+from assistant.ingest.questionnaire import pillar_named
+from assistant.parties import canonical_party, match_indexed, parties_in_text
+
+from conftest import ROOT
+
+VALDORRE = ROOT / "eval" / "replies" / "T-ES(2017)ICT-VD_Valdorre.txt"
+
+
+@pytest.fixture(scope="module")
+def valdorre():
+    return parse_file(VALDORRE)
+
+
+def answer(reply, *ids):
+    return next(a for a in reply.answers if a.question_ids == list(ids))
+
+
+def test_a_french_title_page_gives_party_round_and_language(valdorre):
+    assert (valdorre.meta.party, valdorre.meta.doc_id) == ("Valdorre", "T-ES(2017)ICT-VD")
+    assert (valdorre.meta.round, valdorre.meta.language) == ("2nd", "fr")
+
+
+def test_french_pillars_are_the_questionnaire_pillars(valdorre):
+    assert [pillar_named(w) for w in ("Prévention", "PROTECTION", "Législation", "Poursuites")] == [
+        "Prevention", "Protection", "Legislation", "Prosecution"]
+    by_question = {a.question_number: a.pillar for a in valdorre.answers}
+    assert by_question["1"] == "Prevention" and by_question["6"] == "Protection"
+    assert by_question["9"] == "Legislation" and by_question["13"] == "Prosecution"
+
+
+def test_french_question_numbers_and_consolidated_answers(valdorre):
+    ids = [a.question_ids for a in valdorre.answers]
+    assert ["2.1", "2.2"] in ids  # "Questions 2.1 et 2.2 :"
+    assert ["9.3"] in ids and ["13.1.c"] in ids and ["16.2"] in ids
+    assert answer(valdorre, "13.1.c").text == "Non."
+
+
+def test_french_pointers_are_followed(valdorre):
+    assert answer(valdorre, "9.5").refs == ["9.2"]  # "Voir la réponse 9.2."
+    assert answer(valdorre, "6.2.b").refs == ["6.2.a"]  # "Voir la réponse précédente."
+    assert answer(valdorre, "9.11").refs == ["9.8"]  # "Veuillez vous référer à la réponse à la question 9.8."
+    assert answer(valdorre, "15.c").refs == ["15.b"]
+
+
+def test_a_french_prose_question_is_question_not_answer(valdorre):
+    seven = answer(valdorre, "7")
+    assert "Veuillez décrire" in seven.question_text and not seven.text.startswith("Veuillez")
+
+
+def test_party_names_in_english_french_and_their_own_languages():
+    assert canonical_party("Allemagne") == canonical_party("Deutschland") == canonical_party("Germany") == "Germany"
+    assert canonical_party("le Portugal") == canonical_party("Portogallo") == "Portugal"
+    assert canonical_party("Pays-Bas") == "Netherlands" or canonical_party("Pays-Bas") == "The Netherlands"
+    assert canonical_party("Atlantis") is None
+    assert parties_in_text("Que prévoit le Portugal pour la détention d'images ?") == ["Portugal"]
+    assert parties_in_text("Welche Strafe sieht Deutschland vor, und Frankreich?") == ["Germany", "France"]
+    assert parties_in_text("Which helplines exist in Valdorre?", extra=["Valdorre"]) == ["Valdorre"]
+
+
+def test_an_indexed_party_is_found_by_any_of_its_names():
+    assert match_indexed("Portugal", ["Portugal", "Valdorre"]) == "Portugal"
+    assert match_indexed("le Portugal", ["Portugal"]) == "Portugal"
+    assert match_indexed("Allemagne", ["Germany", "Portugal"]) == "Germany"
+    assert match_indexed("Allemagne", ["Portugal"]) is None
+
+
+def test_the_language_of_a_question():
+    assert query_language("Quelle peine prévoit le Portugal pour la détention ?") == "fr"
+    assert query_language("Welche Strafe droht für den Besitz von Missbrauchsdarstellungen?") == "de"
+    assert query_language("Qual é a pena para a posse de imagens em Portugal?") == "pt"
+    assert query_language("Which helplines can a child victim call?") == "en"
+
+
+# --------------------------------------------------------------------------- retrieval across languages
+
+@pytest.fixture(scope="session")
+def two_languages(tmp_path_factory, encoder):
+    """Portugal's English reply and Valdorre's French reply in one index."""
+    import shutil
+
+    from assistant.api import Assistant
+    from assistant.store.build import build_index
+
+    from conftest import PORTUGAL
+
+    base = tmp_path_factory.mktemp("languages")
+    (base / "corpus").mkdir()
+    shutil.copy(PORTUGAL, base / "corpus")
+    shutil.copy(VALDORRE, base / "corpus")
+    build_index(base / "corpus", base / "index", encoder=encoder)
+    return Assistant.open(base / "index", build=False)
+
+
+def first(result):
+    return result["passages"][0]
+
+
+@pytest.mark.slow
+def test_an_english_question_finds_the_french_answer(two_languages):
+    result = two_languages.ask("Which specialised police unit deals with online child abuse?", party="Valdorre")
+    assert first(result)["question_ids"][0].startswith("13")
+    assert first(result)["language"] == "fr" and "(in French)" in first(result)["citation"]
+
+
+@pytest.mark.slow
+def test_a_french_question_finds_the_english_answer(two_languages):
+    result = two_languages.ask("Quelles sont les peines pour la détention d'images pédopornographiques au Portugal ?")
+    assert first(result)["party"] == "Portugal"
+    assert first(result)["question_ids"][0].startswith("9")
+
+
+@pytest.mark.slow
+def test_a_question_naming_the_french_party_reaches_it_unfiltered(two_languages):
+    result = two_languages.ask("What penalties does Valdorre set for distributing sexual images of children?")
+    assert first(result)["party"] == "Valdorre"
+
+
+@pytest.mark.slow
+def test_a_party_named_in_french_filters_the_search(two_languages):
+    result = two_languages.ask("Quelles lignes d'écoute pour les enfants ?", party="le Portugal")
+    assert {p["party"] for p in result["passages"]} == {"Portugal"}
+    with pytest.raises(UnknownParty, match="Valdorre"):
+        two_languages.ask("helplines", party="Allemagne")
+
+
+@pytest.mark.slow
+def test_compare_shows_each_answer_in_its_own_language(two_languages):
+    result = two_languages.compare("9.3", language="fr")
+    assert result["question"].startswith("9.3. Quelles sont les conséquences juridiques")
+    langs = {row["party"]: row["language"] for row in result["parties"]}
+    assert langs == {"Portugal": "en", "Valdorre": "fr"}

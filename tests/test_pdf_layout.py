@@ -1,0 +1,222 @@
+"""PDFs laid out as the Council of Europe prints them: a running header with the document code on every page and
+a "Page N of M" footer. The Party comes from the title page, header and footer never reach a passage, an answer
+broken by a page break is one answer again, and citations carry the page the answer starts on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from fpdf import FPDF
+
+from assistant.errors import ReadError
+from assistant.ingest.chunking import chunk_reply
+from assistant.ingest.parser import parse_file
+from assistant.ingest.pdf import is_page_number, page_lines
+from assistant.ingest.readers import read_document
+
+from conftest import DEV_QUESTIONS, PORTUGAL
+from replies import DEJAVU, LEGISLATION, LINES, pdf_text, reply_lines, write_txt
+
+HEADER = "T-ES(2017)ICT-EL - Replies to the thematic questionnaire"
+RE_FURNITURE = re.compile(r"Replies to the thematic questionnaire|Page \d+ of \d+")
+
+
+class RunningPdf(FPDF):
+    """A page with the running header on top and "Page N of M" at the bottom."""
+
+    def __init__(self, running: str, on_title_page: bool):
+        super().__init__()
+        self.running, self.on_title_page = running, on_title_page
+        if DEJAVU.is_file():
+            self.add_font("DejaVu", fname=str(DEJAVU))
+            self.set_font("DejaVu", size=10)
+        else:
+            self.set_font("Helvetica", size=10)
+
+    def header(self):
+        if self.page_no() > 1 or self.on_title_page:
+            self.set_font(size=8)
+            self.cell(0, 8, self.running, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_font(size=10)
+
+    def footer(self):
+        self.set_y(-15)
+        self.set_font(size=8)
+        self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.set_font(size=10)
+
+
+def write_running_pdf(path: Path, lines: list[str], running: str = HEADER, on_title_page: bool = True) -> Path:
+    """The reply's paragraphs flowing from page to page (a paragraph breaks wherever the page ends)."""
+    pdf = RunningPdf(running, on_title_page)
+    pdf.add_page()
+    for line in lines:
+        if line.strip():
+            pdf.multi_cell(0, 5, pdf_text(line.strip()), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    pdf.output(str(path))
+    return path
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.split("\n\n")]
+
+
+@pytest.fixture(scope="module")
+def eastland(tmp_path_factory):
+    """Eastland's reply (Portugal's Legislation part under another name) as text and as a CoE-style PDF."""
+    base = tmp_path_factory.mktemp("eastland")
+    txt = parse_file(write_txt(base / "reply.txt", LEGISLATION, "EASTLAND", "EL"))
+    pdf_path = write_running_pdf(base / "reply.pdf", reply_lines(LEGISLATION, "EASTLAND", "EL"))
+    return txt, pdf_path, parse_file(pdf_path)
+
+
+@pytest.mark.parametrize("on_title_page", [True, False])
+def test_party_code_and_round_come_from_the_title_page(tmp_path, on_title_page):
+    path = write_running_pdf(tmp_path / "reply.pdf", reply_lines(LEGISLATION, "EASTLAND", "EL"),
+                             on_title_page=on_title_page)
+    meta = parse_file(path).meta
+    assert (meta.party, meta.doc_id, meta.round) == ("Eastland", "T-ES(2017)ICT-EL", "2nd")
+
+
+def test_a_header_naming_another_code_is_not_the_party(tmp_path):
+    """The running header of a compilation-like document names its own code: the title page still decides."""
+    path = write_running_pdf(tmp_path / "reply.pdf", reply_lines(LEGISLATION, "EASTLAND", "EL"),
+                             running="T-ES(2018)ICT-XX - Replies to the thematic questionnaire")
+    meta = parse_file(path).meta
+    assert (meta.party, meta.doc_id) == ("Eastland", "T-ES(2017)ICT-EL")
+
+
+def test_no_header_or_footer_inside_answers_or_passages(eastland):
+    txt, pdf_path, reply = eastland
+    raw = [p.extract_text() for p in pypdf.PdfReader(pdf_path).pages]
+    assert len(raw) >= 4 and all(HEADER in t and re.search(r"Page \d+ of \d+", t) for t in raw)  # they are there
+    passages = chunk_reply(reply.meta, reply.answers, lambda t: len(t.split()) + 2)
+    for p in passages:
+        assert not RE_FURNITURE.search(p.text) and not RE_FURNITURE.search(p.question_text), p.question_ids
+    body = read_document(pdf_path).lines[10:]  # past the title page
+    assert not any(RE_FURNITURE.search(line) or is_page_number(line) for line in body)
+
+
+def test_answers_broken_by_a_page_break_are_whole(eastland):
+    """Same units as the text file, and an answer whose sentence runs over a page break is one unit whose
+    paragraphs are the text file's paragraphs (the broken sentence one line again)."""
+    txt, pdf_path, reply = eastland
+    assert [a.question_ids for a in reply.answers] == [a.question_ids for a in txt.answers]
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf_path).pages]
+    straddling = []
+    for got, want in zip(reply.answers, txt.answers):
+        words = " ".join(want.text.split())
+        head, tail = pdf_text(words[:40]), pdf_text(words[-40:])
+        if got.page and head in pages[got.page - 1] and tail not in pages[got.page - 1]:
+            straddling.append((got, want))
+    assert straddling, "the fixture should break an answer across pages"
+    for got, want in straddling:
+        assert paragraphs(got.text) == paragraphs(pdf_text(want.text)), got.question_ids
+        assert "Page" not in got.text and "T-ES" not in got.text
+
+
+def test_paragraphs_are_the_texts_paragraphs(eastland):
+    """Within a page the gap between lines tells a paragraph's lines from the next paragraph, even where a line
+    ends a sentence at the margin and the next starts with a capital (9.1.a)."""
+    txt, _, reply = eastland
+    for got, want in zip(reply.answers, txt.answers):
+        assert paragraphs(got.text) == paragraphs(pdf_text(want.text)), got.question_ids
+
+
+def test_citations_carry_the_page_the_answer_starts_on(eastland):
+    txt, pdf_path, reply = eastland
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(pdf_path).pages]
+    for a in reply.answers:
+        assert a.page is not None and paragraphs(a.text)[0][:30] in pages[a.page - 1], (a.question_ids, a.page)
+    assert len({a.page for a in reply.answers}) >= 4
+    passages = chunk_reply(reply.meta, reply.answers, lambda t: len(t.split()) + 2)
+    assert [p.page for p in passages if p.part == 0] == [a.page for a in reply.answers]
+
+
+def test_page_lines_join_a_sentence_over_the_break_and_drop_furniture():
+    pages = [
+        ["T-ES(2017)ICT-EL - Replies to the thematic questionnaire", "Question 9. Criminalisation",
+         "9.3. What are the legal consequences?", "The penalties are one month to one year of prison, and the court",
+         "Page 1 of 3"],
+        ["T-ES(2017)ICT-EL - Replies to the thematic questionnaire", "may also suspend the sentence.",
+         "No.", "- 2 -"],
+        ["T-ES(2017)ICT-EL - Replies to the thematic questionnaire", "9.4. Are there other cases?", "No.", "3/3"],
+    ]
+    lines, numbers = page_lines(pages)
+    assert lines[0] == "T-ES(2017)ICT-EL - Replies to the thematic questionnaire"  # the top of the title page stays
+    assert ("The penalties are one month to one year of prison, and the court may also suspend the sentence."
+            in lines)
+    assert lines[1:] == ["Question 9. Criminalisation", "9.3. What are the legal consequences?",
+                         "The penalties are one month to one year of prison, and the court may also suspend the "
+                         "sentence.", "No.", "9.4. Are there other cases?", "No."]
+    assert numbers == [1, 1, 1, 1, 2, 3, 3]
+
+
+def test_a_footer_and_header_on_one_line_repeat_with_the_page_number_masked():
+    """The issue's passage began "Page 13 of 19 | T-ES(2017)ICT-EL - Replies to the thematic questionnaire"."""
+    pages = [[f"Eastlandic criminal law, part {n}, continues here:" if n == 1 else "it continues;",
+              "Some answer text for this page.",
+              f"Page {n} of 3 | T-ES(2017)ICT-EL - Replies to the thematic questionnaire"] for n in (1, 2, 3)]
+    lines, _ = page_lines(pages)
+    assert not any("Page" in line or "T-ES" in line for line in lines)
+
+
+def test_page_number_patterns():
+    for text in ("Page 13 of 19", "page 3", "13/19", "13 / 19", "- 13 -", "– 13 –", "13", "Page 2 sur 9", "[4]"):
+        assert is_page_number(text), text
+    for text in ("No.", "2017", "9.3", "13 cases", "Article 13"):
+        assert not is_page_number(text), text
+
+
+@pytest.fixture(scope="module")
+def portugal_pdf(tmp_path_factory):
+    """Portugal's whole reply as a PDF with its running header and "Page N of M" footer."""
+    base = tmp_path_factory.mktemp("portugal_pdf")
+    return write_running_pdf(base / PORTUGAL.with_suffix(".pdf").name, LINES,
+                             running="T-ES(2017)ICT-PT - Replies to the thematic questionnaire")
+
+
+def test_portugal_as_a_pdf_gives_the_same_units(portugal_pdf, portugal):
+    reply = parse_file(portugal_pdf)
+    assert (reply.meta.party, reply.meta.doc_id, reply.meta.round) == ("Portugal", "T-ES(2017)ICT-PT", "2nd")
+    assert [a.question_ids for a in reply.answers] == [a.question_ids for a in portugal.answers]
+    assert max(a.page for a in reply.answers) >= 15
+    assert not any(RE_FURNITURE.search(a.text) for a in reply.answers)
+
+
+@pytest.mark.slow
+def test_portugal_as_a_pdf_evaluates_as_the_text(tmp_path, portugal_pdf, encoder):
+    """`eval` on the dev questions: the same figures from the PDF's index as from the text file's."""
+    import shutil
+
+    from assistant.api import Assistant
+    from assistant.query.search import Searcher
+    from assistant.store.build import build_index
+    from assistant.store.load import load_index
+    from assistant.tools.evaluation import evaluate, load_rows
+
+    rows = load_rows(DEV_QUESTIONS)
+    figures = []
+    for name, source in (("txt", PORTUGAL), ("pdf", portugal_pdf)):
+        corpus = tmp_path / name / "corpus"
+        corpus.mkdir(parents=True)
+        shutil.copy(source, corpus / source.name)
+        build_index(corpus, tmp_path / name / "index", encoder=encoder)
+        assistant = Assistant(Searcher(load_index(tmp_path / name / "index"), encoder))
+        report = evaluate(lambda q, k, row: assistant.ask(q, k=k, party=row.party), rows)
+        figures.append((report.figures(), report.abstention(), [r.first_hit for r in report.results]))
+    assert figures[0] == figures[1]
+
+
+def test_a_damaged_pdf_gives_one_line_and_no_pypdf_log(tmp_path, eastland, caplog):
+    _, pdf_path, _ = eastland
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(pdf_path.read_bytes()[:3000])
+    with caplog.at_level("DEBUG"), pytest.raises(ReadError) as err:
+        read_document(broken)
+    assert str(err.value).startswith("broken.pdf: is not a readable PDF (") and "\n" not in str(err.value)
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]

@@ -1,0 +1,73 @@
+"""Quotes that read as the reply wrote them: legal abbreviations do not end sentences, a lead-in keeps its list,
+a table row keeps its header, short answers are quoted whole, and no quote is a fragment."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.sentences import split_sentences
+from assistant.query.quotes import is_fragment, quote
+from assistant.tools.evaluation import load_rows
+
+from conftest import DEV_QUESTIONS, ROOT
+
+
+def test_legal_abbreviations_do_not_end_a_sentence():
+    text = ("Taking into account the provisions of Arts. 171 and 172 of the Criminal Code, the penalty is 1 to 5 "
+            "years. See Art. 176.º, n.º 2, cf. Law 166/99 and Decree-Law no. 401/82 (e.g. para. 3). It applies.")
+    assert split_sentences(text) == [
+        "Taking into account the provisions of Arts. 171 and 172 of the Criminal Code, the penalty is 1 to 5 years.",
+        "See Art. 176.º, n.º 2, cf. Law 166/99 and Decree-Law no. 401/82 (e.g. para. 3).",
+        "It applies.",
+    ]
+
+
+def test_a_list_number_is_not_a_sentence_of_its_own():
+    assert split_sentences("1. The first measure applies. 2. The second one too.") == [
+        "1. The first measure applies.", "2. The second one too."]
+    assert split_sentences("- **a. possess?** Yes. It is a crime.")[0].startswith("- **a. possess?**")
+
+
+def test_a_lead_in_is_quoted_with_its_list():
+    sentences = ["The PT SIC is a partnership of five entities, namely:", "- FCT;", "- DGE;", "- IPDJ;",
+                 "The consortium meets every month to coordinate its work."]
+    assert quote(sentences, 0) == "The PT SIC is a partnership of five entities, namely: - FCT; - DGE; - IPDJ;"
+
+
+def test_a_table_row_is_quoted_with_its_header():
+    sentences = ["Conduct | Penalty", "Possession | one month to two years", "Distribution | six months to seven years"]
+    assert quote(sentences, 2) == "Distribution — Penalty: six months to seven years"
+
+
+def test_what_counts_as_a_fragment():
+    whole = "No."
+    assert not is_fragment("No.", whole)  # the whole answer
+    assert is_fragment("1.", "1. Something longer here.")
+    assert is_fragment("These resources are:", "These resources are: a, b.")
+    assert is_fragment("https://www.youtube.com/watch?v=AxSzREwaKnM", "Watch: https://www.youtube.com/watch")
+    assert is_fragment("Taking into account", "Taking into account the law, it is.")
+    assert not is_fragment("The penalty is one to five years of prison.", "The penalty is … Another sentence.")
+
+
+@pytest.mark.slow
+def test_no_quote_is_a_fragment_and_ranks_come_in_order(assistant_obj):
+    rows = load_rows(DEV_QUESTIONS) if DEV_QUESTIONS.exists() else []
+    rows += load_rows(ROOT / "eval" / "questions_en.jsonl")
+    seen = 0
+    for row in rows:
+        result = assistant_obj.ask(row.query)
+        texts = {p["rank"]: p["text"] for p in result["passages"]}
+        ranks = [q["rank"] for q in result["answer"]]
+        assert ranks == sorted(ranks), row.id
+        for q in result["answer"]:
+            seen += 1
+            assert not is_fragment(q["text"], texts[q["rank"]]), (row.id, q["text"])
+            assert q["party"] == "Portugal" and q["question_ids"]
+    assert seen > len(rows)  # most questions get more than one quote
+
+
+@pytest.mark.slow
+def test_the_answer_to_a_named_question_is_quoted_whole(assistant_obj):
+    result = assistant_obj.ask("What did Portugal answer to question 9.5?")
+    [quoted] = result["answer"]
+    assert quoted["text"] == result["passages"][0]["text"].strip()

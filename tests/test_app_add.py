@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from assistant.web import chat, page
-from assistant.web import render as webrender
 from assistant.query.render import md_inline
 from assistant.ingest import readers as intake
 from assistant.api import Assistant

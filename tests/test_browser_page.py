@@ -15,7 +15,8 @@ from assistant.web import page as webpage
 
 from conftest import copy_built, free_port
 from replies import MINI, write_docx
-from test_browser import ARGS, CHROMIUM, OUTPUT, PENALTY, ask, open_page, wait_for_answer
+from test_browser import (ARGS, CHROMIUM, OUTPUT, PENALTY, ask, browser, open_page,  # noqa: F401 (fixtures)
+                          page_url, wait_for_answer)
 
 HELPLINES = "Which helplines can a child victim call?"
 
@@ -65,21 +66,6 @@ CONTRAST_JS = """
   return out;
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def page_url(served_assistant):
-    demo = webpage.launch(served_assistant, host="127.0.0.1", port=free_port(), block=False)
-    yield demo.local_url
-    demo.close()
 
 
 def new_page(browser, url, width=1400, height=1000, **options):

@@ -46,13 +46,12 @@ def test_ask_json_contract(runner, built):
 
 @pytest.mark.slow
 def test_pointer_answers_carry_their_target(runner, built):
-    [out] = ask_json(runner, built, "What are the legal consequences when children distribute sexual content "
-                                    "of other children to adults?", "--k", "10")
-    pointers = [p for p in out["passages"] if p["question_ids"] in (["9.12"], ["9.9"])]
-    assert pointers, [p["question_ids"] for p in out["passages"]]
-    for p in pointers:
-        assert p["resolved_refs"][0]["question_ids"] == ["9.3"]
-        assert "one month to 2 years" in p["resolved_refs"][0]["text"]
+    for number in ("9.12", "9.9"):
+        [out] = ask_json(runner, built, f"What are the legal consequences under question {number}?", "--k", "3")
+        pointer = out["passages"][0]
+        assert pointer["question_ids"] == [number] and pointer["text"].startswith("Please see answer 9.3")
+        assert pointer["resolved_refs"][0]["question_ids"] == ["9.3"]
+        assert "one month to 2 years" in pointer["resolved_refs"][0]["text"]
 
 
 @pytest.mark.slow

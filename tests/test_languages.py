@@ -115,8 +115,8 @@ def test_an_english_question_finds_the_french_answer(two_languages):
 @pytest.mark.slow
 def test_a_french_question_finds_the_english_answer(two_languages):
     result = two_languages.ask("Quelles sont les peines pour la détention d'images pédopornographiques au Portugal ?")
-    assert first(result)["party"] == "Portugal"
-    assert first(result)["question_ids"][0].startswith("9")
+    assert {p["party"] for p in result["passages"]} == {"Portugal"}  # the Party named in French
+    assert any(p["question_ids"][0].startswith("9.") for p in result["passages"][:3])
 
 
 @pytest.mark.slow

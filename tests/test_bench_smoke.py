@@ -43,7 +43,7 @@ def test_bench_speed(kb):
     out = lines_of(bench(kb, "speed", "--backends", "onnx", "--no-ablations"))
     assert out[0] == f"corpus {kb / 'corpus'} (1 replies), 2 questions from {kb / 'questions.jsonl'}"
     assert any(re.match(r"\[onnx\] full build [\d.]+s, \d+ passages", line) for line in out)
-    assert any(re.match(r"\[onnx\] query latency p50 [\d.]+ ms, p95 [\d.]+ ms; floor \(query encoding alone\) "
+    assert any(re.match(r"\[onnx\] query latency p50 [\d.]+ ms, p95 [\d.]+ ms; floor \(query encoding alone, every encoder in use\) "
                         r"p50 [\d.]+ ms", line) for line in out)
     assert any(line.startswith("[onnx] eval: R@1 ") and "abstained" in line for line in out)
     assert not any(line.startswith("variant") for line in out)  # --no-ablations
@@ -62,7 +62,9 @@ def test_bench_scale(kb):
 @pytest.mark.slow
 def test_bench_load(kb):
     out = "\n".join(lines_of(bench(kb, "load", "--total", "4", "--clients", "2")))
-    assert re.search(r"[\d.]+ questions/s", out), out
+    assert re.search(r"in-process floor \(Assistant.ask, one at a time\): p50 [\d.]+ ms", out), out
+    assert re.search(r"^HTTP API\s+2\s+\d+\s+0\s+[\d.]+", out, re.M), out  # answered with no error
+    assert re.search(r"peak RSS of the serve process: \d+ MB", out), out
 
 
 # --------------------------------------------------------------------------- refused with one line

@@ -86,14 +86,23 @@ def test_micro_batcher_passes_an_error_to_every_waiting_question_and_keeps_going
     assert batcher.encode(["second"]).shape == (1, 2)
 
 
-def test_a_build_in_the_server_encodes_with_a_one_thread_session_of_its_own(encoder):
-    shared = SharedEncoder(encoder, threading.RLock())
-    own = shared.own()
-    assert own is not encoder and own.session is not encoder.session
-    assert own.threads == 1 and shared.own() is own  # made once
-    np.testing.assert_allclose(shared.encode(TEXTS[:5]), encoder.encode(TEXTS[:5]), atol=2e-5)
-    assert shared.count_tokens(TEXTS[0]) == encoder.count_tokens(TEXTS[0])
-    assert shared.dim == encoder.dim
+def test_a_build_in_the_server_encodes_without_waiting_for_the_servers_lock(encoder):
+    lock = threading.RLock()
+    shared = SharedEncoder(encoder, lock, batch=4)
+    held, done = threading.Event(), threading.Event()
+
+    def hold():
+        with lock:
+            held.set()
+            done.wait(30)
+
+    threading.Thread(target=hold, daemon=True).start()
+    held.wait()
+    try:  # the server is swapping builds (holding the lock): the build's encoding goes on regardless
+        np.testing.assert_allclose(shared.encode(TEXTS[:10]), encoder.encode(TEXTS[:10]), atol=2e-5)
+        assert shared.count_tokens(TEXTS[0]) == encoder.count_tokens(TEXTS[0]) and shared.dim == encoder.dim
+    finally:
+        done.set()
 
 
 @pytest.mark.slow

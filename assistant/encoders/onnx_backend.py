@@ -166,11 +166,6 @@ class OnnxEncoder:
         self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 
-    def sibling(self, threads: int = 1) -> "OnnxEncoder":
-        """The same model in a session of its own with `threads` intra-op threads: a server's background build
-        encodes with it on one core, and the questions keep the other."""
-        return OnnxEncoder(self.name, quantized=self.quantized, cache_dir=self.cache_dir, threads=threads)
-
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """One text (a question) through the micro-batcher; more in batches of similar length."""
         if len(texts) == 1 and self.batch_queries:

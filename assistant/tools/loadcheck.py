@@ -208,12 +208,12 @@ def format_load(d: dict) -> str:
 def format_row(d: dict) -> str:
     """One line of the `bench load` table."""
     line = (f"{d['label']:<42} {d['concurrency']:>3} {d['count']:>6} {d['errors']:>4} {d['throughput_qps']:>8.1f} "
-            f"{d['p50_ms']:>8.1f} {d['p95_ms']:>8.1f} {d['max_ms']:>8.1f}")
+            f"{d['p50_ms']:>8.1f} {d['p95_ms']:>8.1f} {d['max_ms']:>8.1f} {d.get('rss_mb', 0):>7.0f}")
     return "\n".join([line] + [f"    error: {e}" for e in d.get("error_samples", [])[:2]])
 
 
 TABLE_HEADER = (f"{'':<42} {'clients':>3} {'answered':>6} {'errors':>4} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-                f"{'max ms':>8}")
+                f"{'max ms':>8} {'RSS MB':>7}")
 
 
 # --------------------------------------------------------------------------- a `serve` process
@@ -355,16 +355,17 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
             echo(f"`assistant serve --watch` pid {proc.pid} on {url}: ready in {time.perf_counter() - started:.1f}s, "
                  f"RSS {rss_mb(proc.pid, 'VmRSS'):.0f} MB")
             echo(TABLE_HEADER)
-            for n in clients:
-                rows.append(run_http_load(url, questions, total=total, concurrency=n))
+
+            def show(row: dict) -> None:  # with the server's peak RSS so far
+                rows.append(dict(row, rss_mb=rss_mb(proc.pid)))
                 echo(format_row(rows[-1]))
+
             for n in clients:
-                rows.append(dict(run_load_check(url, questions, total=page_total, concurrency=n),
-                                 label="page API (gradio_client)"))
-                echo(format_row(rows[-1]))
+                show(run_http_load(url, questions, total=total, concurrency=n))
             for n in clients:
-                rows.append(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
-                echo(format_row(rows[-1]))
+                show(drive(page_client(url), questions, page_total, n, label="page API (gradio_client)"))
+            for n in clients:
+                show(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
             serving_peak = rss_mb(proc.pid)
             adds = []
             if add:
@@ -376,13 +377,13 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
                         lambda until: drive(page_client(url), questions, add_clients, add_clients, until,
                                             label="page API (gradio_client)"))):
                     figures, seconds = add_during_load(url, site / "corpus", party, load)
-                    figures["label"] += f" during add ({seconds:.0f}s)"
-                    rows.append(figures)
+                    show(dict(figures, label=f"{figures['label']} during add ({seconds:.0f}s)"))
                     adds.append(seconds)
-                    echo(format_row(figures))
             peak = rss_mb(proc.pid)
         finally:
             stop_process(proc)
     echo(f"peak RSS of the serve process: {serving_peak:.0f} MB serving"
          + (f", {peak:.0f} MB including the in-server rebuilds" if add else ""))
+    echo(f"load average of this machine at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+         f"({os.cpu_count()} cores; other programs running make every figure worse)")
     return {"floor": floor, "rows": rows, "serving_peak_rss_mb": serving_peak, "peak_rss_mb": peak, "adds_s": adds}

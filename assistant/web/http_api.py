@@ -41,6 +41,7 @@ from ..errors import (
 from ..ingest.questionnaire import PILLARS
 
 PREFIX = "/api"
+WARM_UP = "What is the penalty for possessing child sexual abuse material?"
 MAX_K = 100
 # a known failure's HTTP status: what the client asked for does not exist (404), is malformed (400), or the server
 # cannot answer at all until its index or encoder is repaired (503); other AssistantErrors are the client's (400)
@@ -209,6 +210,17 @@ def create_api(assistant: Assistant, auth: Auth = None, page: Any = None) -> Fas
     return app
 
 
+def warm_up(assistant: Assistant) -> None:
+    """Ask one question before the server takes any: the first question loads the language identifier and fills
+    the encoders' buffers, and ten first questions at once would each load them (+0.5 GB and 2 s, measured)."""
+    try:
+        assistant.ask(WARM_UP, k=1)
+    except AssistantError:
+        pass  # a broken index is reported to the questions themselves
+
+
 def api_routes(assistant: Assistant, auth: Auth = None, page: Any = None) -> list[Mount]:
-    """The API mounted at /api, for a FastAPI app's `routes` (gr.Blocks.launch(app_kwargs={"routes": …}))."""
+    """The API mounted at /api, for a FastAPI app's `routes` (gr.Blocks.launch(app_kwargs={"routes": …})); the
+    assistant is warmed up first."""
+    warm_up(assistant)
     return [Mount(PREFIX, app=create_api(assistant, auth, page))]

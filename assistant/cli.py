@@ -369,6 +369,7 @@ def bench_load(total: int, page_total: int, clients: str, add: bool, questions: 
                corpus: Path | None, backend: str) -> None:
     """On a copy of the index: the in-process floor, then a `serve --watch` process under 1, 10 and 50 concurrent
     clients on the HTTP API and on the page's API, then 10 clients while it indexes a new reply; peak RSS."""
+    from .store.corpus import corpus_files
     from .tools.loadcheck import run_load_bench
 
     try:
@@ -378,8 +379,10 @@ def bench_load(total: int, page_total: int, clients: str, add: bool, questions: 
     if not counts or min(counts) < 1:
         raise click.UsageError(f"--clients takes numbers of clients, comma-separated, e.g. 1,10,50; not {clients!r}")
     rows, source = bench_rows(questions, index_dir, corpus, backend)
-    open_assistant(index_dir, corpus, backend)  # builds the index first when it is missing or stale
     corpus_dir = corpus_of(index_dir, corpus)
+    if not corpus_files(corpus_dir):
+        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    open_assistant(index_dir, corpus, backend)  # builds the index first when it is missing or damaged
     click.echo(f"index {index_dir}, corpus {corpus_dir}, {len(rows)} questions from {source}")
     run_load_bench(index_dir, corpus_dir, [r.query for r in rows], echo=click.echo, backend=backend, total=total,
                    page_total=page_total, clients=counts, add=add)

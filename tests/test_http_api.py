@@ -72,6 +72,8 @@ def test_compare_and_coverage_return_their_contracts(server, http, served_assist
     compared = http.get(f"{server}/api/compare/9.3", params={"party": "Portugal"})
     assert compared.status_code == 200 and compared.json() == plain(served_assistant.compare("9.3", ["Portugal"]))
     assert compared.json()["parties"][0]["party"] == "Portugal"
+    french = http.get(f"{server}/api/compare/9.3", params={"language": "fr"}).json()
+    assert french == plain(served_assistant.compare("9.3", None, "fr")) and "Quelles" in french["question"]
     coverage = http.get(f"{server}/api/coverage").json()
     assert coverage == plain(served_assistant.coverage()) and "9.3" in coverage["questions"]
 

@@ -55,7 +55,7 @@ def previous_question(turns: list[dict]) -> str | None:
 
 
 class ChatService:
-    """What the page's events call; one lock, because the query encoder's tokenizer is not thread-safe."""
+    """What the page's events call; questions are answered in parallel (the encoders are safe across threads)."""
 
     def __init__(self, assistant: Assistant):
         self.assistant = assistant

@@ -192,9 +192,11 @@ def create_api(assistant: Assistant, auth: Auth = None, page: Any = None) -> Fas
 
     @app.get("/compare/{question_id}", responses=failures, summary="Every Party's answer to one question")
     def compare(question_id: str,
-                party: Annotated[list[str] | None, Query(description="Only these Parties (repeatable).")] = None
+                party: Annotated[list[str] | None, Query(description="Only these Parties (repeatable).")] = None,
+                language: Annotated[str | None, Query(description="`fr`: the question in the questionnaire's "
+                                                                  "French wording (answers stay as written).")] = None
                 ) -> JSONResponse:
-        return JSONResponse(assistant.compare(question_id, party or None))
+        return JSONResponse(assistant.compare(question_id, party or None, language))
 
     @app.get("/coverage", summary="Parties x questions: answered, answered by a pointer, blank")
     def coverage() -> JSONResponse:

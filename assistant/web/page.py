@@ -16,6 +16,7 @@ from .http_api import api_routes
 from .render import placeholder_html, templates
 
 TITLE = "Lanzarote Convention replies — cited answers"
+SESSIONS = 500  # page sessions kept in memory (Gradio's default 10,000 grows a server by ~140 KB per session)
 EXAMPLES = [
     "What is the penalty for possessing child sexual abuse material?",
     "Which helplines can a child victim call?",
@@ -149,6 +150,7 @@ def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860,
     demo.launch(server_name=host, server_port=port, auth=auth, show_error=False, prevent_thread_lock=not block,
                 css=page_css(), head=page_head(), quiet=not block, inbrowser=False, share=False,
                 max_file_size=MAX_BYTES, allowed_paths=[str(corpus)] if corpus else None,
+                state_session_capacity=SESSIONS,
                 app_kwargs={"routes": api_routes(assistant, auth, demo)})  # the JSON API at /api, beside the page
     return demo
 

@@ -38,24 +38,24 @@ def _searched(turn: dict) -> str:
     return searched if searched and searched != turn.get("question") else ""
 
 
-def export_text(turn: dict) -> str:
-    """The answer as plain text: quotes, numbered citations, sources; no Markdown escapes."""
+def _export(turn: dict, render, searched_as) -> str:
+    """One answer rendered for a file, with the search it was answered by when that differs from the question."""
     if not turn.get("result"):
         return ""
-    lines = to_text(clean_result(_asked(turn))).split("\n")
+    lines = render(clean_result(_asked(turn))).split("\n")
     if _searched(turn):
-        lines.insert(1, f"Searched as: {_searched(turn)}")
+        lines.insert(1, searched_as(_searched(turn)))
     return "\n".join(lines) + "\n"
+
+
+def export_text(turn: dict) -> str:
+    """The answer as plain text: quotes, numbered citations, sources; no Markdown escapes."""
+    return _export(turn, to_text, lambda searched: f"Searched as: {searched}")
 
 
 def export_markdown(turn: dict) -> str:
     """The answer as Markdown for a report, reply text escaped so it stays text."""
-    if not turn.get("result"):
-        return ""
-    lines = to_markdown(clean_result(_asked(turn))).split("\n")
-    if _searched(turn):
-        lines.insert(1, f"\n_Searched as: {md_inline(_searched(turn))}_")
-    return "\n".join(lines) + "\n"
+    return _export(turn, to_markdown, lambda searched: f"\n_Searched as: {md_inline(searched)}_")
 
 
 def write_exports(turn: dict, folder: Path, day: date | None = None) -> tuple[str, str] | tuple[None, None]:

@@ -285,6 +285,17 @@ def bench_rows(questions: Path | None, index_dir: Path, corpus: Path | None, bac
     return fallback_rows(open_assistant(index_dir, corpus, backend).index), "the questionnaire's headings"
 
 
+def bench_corpus(index_dir: Path, corpus: Path | None) -> tuple[Path, list[Path]]:
+    """The corpus a benchmark runs on and its reply files; one line when it has none."""
+    from .store.corpus import corpus_files
+
+    corpus_dir = corpus_of(index_dir, corpus)
+    files = corpus_files(corpus_dir)
+    if not files:
+        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    return corpus_dir, files
+
+
 @cli.group()
 def bench() -> None:
     """Print figures: `speed` (build, latency against the encoder floor, memory, back ends, ablations),
@@ -305,17 +316,13 @@ def bench() -> None:
 def bench_speed(questions: Path | None, backends: str, ablations: bool, sets: tuple[str, ...], index_dir: Path,
                 corpus: Path | None) -> None:
     """Build speed, query latency against the encoder floor, peak memory, back ends side by side, ablations."""
-    from .store.corpus import corpus_files
     from .tools.bench import run_ablations, run_speed
 
     names = [b.strip() for b in backends.split(",") if b.strip()]
     unknown = [b for b in names if b not in BACKENDS]
     if unknown or not names:
         raise click.UsageError(f"unknown back end(s): {', '.join(unknown) or '(none)'}; use {', '.join(BACKENDS)}")
-    corpus_dir = corpus_of(index_dir, corpus)
-    files = corpus_files(corpus_dir)
-    if not files:
-        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    corpus_dir, files = bench_corpus(index_dir, corpus)
     rows, source = bench_rows(questions, index_dir, corpus, names[0])
     click.echo(f"corpus {corpus_dir} ({len(files)} replies), {len(rows)} questions from {source}")
     run_speed(corpus_dir, rows, names, settings_for(names[0]), echo=click.echo)
@@ -341,13 +348,9 @@ def bench_speed(questions: Path | None, backends: str, ablations: bool, sets: tu
 @backend_option
 def bench_scale(replies: int, questions: Path | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
     """Build, incremental add, latency and comparison on a synthetic round of N replies."""
-    from .store.corpus import corpus_files
     from .tools.scale import run_scale
 
-    corpus_dir = corpus_of(index_dir, corpus)
-    files = corpus_files(corpus_dir)
-    if not files:
-        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    corpus_dir, files = bench_corpus(index_dir, corpus)
     rows, source = bench_rows(questions, index_dir, corpus, backend)
     click.echo(f"synthetic round of {replies} replies from {files[0].name}, {len(rows)} questions from {source}")
     run_scale(files[0], replies, rows, settings_for(backend), echo=click.echo)
@@ -369,7 +372,6 @@ def bench_load(total: int, page_total: int, clients: str, add: bool, questions: 
                corpus: Path | None, backend: str) -> None:
     """On a copy of the index: the in-process floor, then a `serve --watch` process under 1, 10 and 50 concurrent
     clients on the HTTP API and on the page's API, then 10 clients while it indexes a new reply; peak RSS."""
-    from .store.corpus import corpus_files
     from .tools.loadcheck import run_load_bench
 
     try:
@@ -379,9 +381,7 @@ def bench_load(total: int, page_total: int, clients: str, add: bool, questions: 
     if not counts or min(counts) < 1:
         raise click.UsageError(f"--clients takes numbers of clients, comma-separated, e.g. 1,10,50; not {clients!r}")
     rows, source = bench_rows(questions, index_dir, corpus, backend)
-    corpus_dir = corpus_of(index_dir, corpus)
-    if not corpus_files(corpus_dir):
-        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
+    corpus_dir, _ = bench_corpus(index_dir, corpus)
     open_assistant(index_dir, corpus, backend)  # builds the index first when it is missing or damaged
     click.echo(f"index {index_dir}, corpus {corpus_dir}, {len(rows)} questions from {source}")
     run_load_bench(index_dir, corpus_dir, [r.query for r in rows], echo=click.echo, backend=backend, total=total,

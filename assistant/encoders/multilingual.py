@@ -34,14 +34,15 @@ class MultilingualEncoder:
         # with one thread p50 15 ms, max 27 ms).  Several engines give the parallelism instead.
         self._new_engine = lambda: E5(num_threads=threads or 1)  # 10 MB and 20 ms each
         self._engines = min(2, os.cpu_count() or 1)
-        self._lock = threading.Lock()  # one passage embedding (build) at a time
         # questions have engines of their own, one per core: a build never holds them up, two questions go at once
+        engines = [self._new_engine() for _ in range(self._engines)]
+        self.dim = int(engines[0].dim)
         self._query_engines: queue.SimpleQueue = queue.SimpleQueue()
-        for _ in range(self._engines):
-            self._query_engines.put(self._new_engine())
-        self.dim = int(self._new_engine().dim)
+        for engine in engines:
+            self._query_engines.put(engine)
         # passages already embedded in this process, by text: the same questionnaire question across Parties,
-        # and an unchanged reply built again, cost nothing
+        # and an unchanged reply built again, cost nothing.  The lock also keeps one passage embedding (a build)
+        # running at a time.
         self._seen: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -65,7 +66,7 @@ class MultilingualEncoder:
             missing = list(dict.fromkeys(k for k in keys if k not in self._seen))
             if missing:
                 first = {k: texts[i] for i, k in reversed(list(enumerate(keys)))}
-                for k, vec in zip(missing, self._encode([first[k] for k in missing], False)):
+                for k, vec in zip(missing, self._embed_passages([first[k] for k in missing])):
                     self._seen[k] = vec
             out = np.zeros((len(texts), self.dim), dtype="float32")
             for i, k in enumerate(keys):
@@ -75,7 +76,8 @@ class MultilingualEncoder:
                 self._seen.popitem(last=False)
         return out
 
-    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Called under the cache lock, so one build's embedding runs at a time."""
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         # slices spread over engines made for this call, one thread each: as fast as one engine on two OpenMP
@@ -90,11 +92,11 @@ class MultilingualEncoder:
         def embed(part: list[str]) -> np.ndarray:
             engine = idle.get()
             try:
-                return engine.encode(part, is_query=is_query)
+                return engine.encode(part, is_query=False)
             finally:
                 idle.put(engine)
 
-        with self._lock, ThreadPoolExecutor(self._engines, thread_name_prefix="e5") as pool:
+        with ThreadPoolExecutor(self._engines, thread_name_prefix="e5") as pool:
             vecs = list(pool.map(embed, slices))
         return np.ascontiguousarray(np.vstack(vecs), dtype="float32")
 

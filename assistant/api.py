@@ -37,9 +37,11 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 def settings_for(backend: str | None = None, model: str | None = None) -> Settings:
-    """Build settings from arguments, else the environment (ASSISTANT_BACKEND, ASSISTANT_MODEL), else defaults."""
+    """Build settings from arguments, else the environment (ASSISTANT_BACKEND, ASSISTANT_MODEL,
+    ASSISTANT_MULTILINGUAL=0 for an English-only index without the multilingual encoder), else defaults."""
     return Settings(model=model or os.environ.get("ASSISTANT_MODEL") or DEFAULT_MODEL,
-                    backend=backend or os.environ.get("ASSISTANT_BACKEND") or DEFAULT_BACKEND)
+                    backend=backend or os.environ.get("ASSISTANT_BACKEND") or DEFAULT_BACKEND,
+                    multilingual=os.environ.get("ASSISTANT_MULTILINGUAL", "1").lower() not in ("0", "false", "no", "off"))
 
 
 def corpus_of(index_dir: Path, corpus: Path | str | None = None) -> Path:

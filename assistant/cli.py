@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from .api import DEFAULT_CORPUS, DEFAULT_INDEX, Assistant, corpus_of, settings_for
+from .api import DEFAULT_CORPUS, corpus_of, settings_for
+from .cli_options import backend_option, corpus_option, index_option, open_assistant
 from .console import progress_bar, quiet_libraries
-from .encoders.base import BACKENDS, DEFAULT_BACKEND
 from .errors import AssistantError, os_error_message
 from .ingest.questionnaire import PILLARS, PILLARS_FR
 
-DEV_QUESTIONS = Path("../shared/eval/dev_questions.jsonl")
-
-index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=DEFAULT_INDEX,
-                            show_default=True, help="Index folder.")
-corpus_option = click.option("--corpus", type=click.Path(path_type=Path), default=None,
-                             help="Folder of reply files [default: corpus/, or the one the index was built from].")
-backend_option = click.option("--backend", type=click.Choice(BACKENDS),
-                              default=lambda: os.environ.get("ASSISTANT_BACKEND", DEFAULT_BACKEND),
-                              show_default=DEFAULT_BACKEND, help="Encoder back end (env ASSISTANT_BACKEND).")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bar.")
 rebuild_option = click.option("--rebuild", is_flag=True, help="Rebuild the index first when the corpus changed "
                               "since it was built (else it answers as built, with a warning).")
@@ -43,14 +33,6 @@ def format_option(*formats: str):
 
 def chosen_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
-
-
-def open_assistant(index_dir: Path, corpus: Path | None, backend: str, rebuild: bool = False) -> Assistant:
-    progress, close = progress_bar(quiet=not sys.stderr.isatty())
-    try:
-        return Assistant.open(index_dir, corpus=corpus, backend=backend, progress=progress, rebuild=rebuild)
-    finally:
-        close()
 
 
 def report_skipped(report) -> None:
@@ -268,124 +250,10 @@ def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path 
     serve_page(assistant, host=host, port=port, auth=tuple(auth.split(":", 1)) if auth else None)
 
 
-# --------------------------------------------------------------------------- bench
+# the `bench` commands live in their own module, over the same options
+from .cli_bench import bench  # noqa: E402
 
-questions_option = click.option(
-    "--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-    help=f"Question set for latency and eval [default: {DEV_QUESTIONS} if present, else the questionnaire].")
-
-
-def bench_rows(questions: Path | None, index_dir: Path, corpus: Path | None, backend: str):
-    from .tools.bench import fallback_rows
-    from .tools.evaluation import load_rows
-
-    questions = questions or (DEV_QUESTIONS if DEV_QUESTIONS.exists() else None)
-    if questions:
-        return load_rows(questions), str(questions)
-    return fallback_rows(open_assistant(index_dir, corpus, backend).index), "the questionnaire's headings"
-
-
-def bench_corpus(index_dir: Path, corpus: Path | None) -> tuple[Path, list[Path]]:
-    """The corpus a benchmark runs on and its reply files; one line when it has none."""
-    from .store.corpus import corpus_files
-
-    corpus_dir = corpus_of(index_dir, corpus)
-    files = corpus_files(corpus_dir)
-    if not files:
-        raise click.ClickException(f"no reply files in {corpus_dir}; put replies there or name another with --corpus")
-    return corpus_dir, files
-
-
-@cli.group()
-def bench() -> None:
-    """Print figures: `speed` (build, latency against the encoder floor, memory, back ends, ablations),
-    `scale` (a synthetic round of replies), `load` (concurrent clients against the page)."""
-
-
-@bench.command("speed")
-@questions_option
-@click.option("--backends", default=",".join(BACKENDS), show_default=True,
-              help="Encoder back ends to compare, comma-separated.")
-@click.option("--ablations/--no-ablations", default=True, show_default=True,
-              help="Also print what each retrieval method adds.")
-@click.option("--set", "sets", multiple=True, metavar="CORPUS:QUESTIONS",
-              help="More question sets for the ablation table, each over its own corpus folder (repeatable), "
-                   "e.g. a folder with a French reply and questions about it.")
-@index_option
-@corpus_option
-def bench_speed(questions: Path | None, backends: str, ablations: bool, sets: tuple[str, ...], index_dir: Path,
-                corpus: Path | None) -> None:
-    """Build speed, query latency against the encoder floor, peak memory, back ends side by side, ablations."""
-    from .tools.bench import run_ablations, run_speed
-
-    names = [b.strip() for b in backends.split(",") if b.strip()]
-    unknown = [b for b in names if b not in BACKENDS]
-    if unknown or not names:
-        raise click.UsageError(f"unknown back end(s): {', '.join(unknown) or '(none)'}; use {', '.join(BACKENDS)}")
-    corpus_dir, files = bench_corpus(index_dir, corpus)
-    rows, source = bench_rows(questions, index_dir, corpus, names[0])
-    click.echo(f"corpus {corpus_dir} ({len(files)} replies), {len(rows)} questions from {source}")
-    run_speed(corpus_dir, rows, names, settings_for(names[0]), echo=click.echo)
-    if ablations:
-        from .tools.evaluation import load_rows
-
-        table = [(source.split("/")[-1], corpus_dir, rows)] if any(r.gold for r in rows) else []
-        for spec in sets:
-            folder, _, path = spec.partition(":")
-            if not path or not Path(folder).is_dir():
-                raise click.UsageError(f"--set takes CORPUS_FOLDER:QUESTIONS.jsonl, not {spec!r}")
-            table.append((Path(path).stem, Path(folder), load_rows(Path(path))))
-        if table:
-            run_ablations(table, settings_for(names[0]), echo=click.echo)
-
-
-@bench.command("scale")
-@click.option("--replies", type=click.IntRange(2, 500), default=45, show_default=True,
-              help="Replies in the synthetic round, derived from the first corpus file.")
-@questions_option
-@index_option
-@corpus_option
-@backend_option
-def bench_scale(replies: int, questions: Path | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
-    """Build, incremental add, latency and comparison on a synthetic round of N replies."""
-    from .tools.scale import run_scale
-
-    corpus_dir, files = bench_corpus(index_dir, corpus)
-    rows, source = bench_rows(questions, index_dir, corpus, backend)
-    click.echo(f"synthetic round of {replies} replies from {files[0].name}, {len(rows)} questions from {source}")
-    run_scale(files[0], replies, rows, settings_for(backend), echo=click.echo)
-
-
-@bench.command("load")
-@click.option("--total", type=click.IntRange(1, 100000), default=400, show_default=True,
-              help="Questions per HTTP API run.")
-@click.option("--page-total", type=click.IntRange(1, 100000), default=200, show_default=True,
-              help="Questions per page API run.")
-@click.option("--clients", default="1,10,50", show_default=True, help="Concurrent clients per run, comma-separated.")
-@click.option("--add/--no-add", default=True, show_default=True,
-              help="Also measure 10 clients while the server indexes a new (synthetic) reply.")
-@questions_option
-@index_option
-@corpus_option
-@backend_option
-def bench_load(total: int, page_total: int, clients: str, add: bool, questions: Path | None, index_dir: Path,
-               corpus: Path | None, backend: str) -> None:
-    """On a copy of the index: the in-process floor, then a `serve --watch` process under 1, 10 and 50 concurrent
-    clients on the HTTP API and on the page's API, then 10 clients while it indexes a new reply; peak RSS."""
-    from .tools.loadcheck import run_load_bench
-
-    try:
-        counts = tuple(int(c) for c in clients.split(",") if c.strip())
-    except ValueError:
-        counts = ()
-    if not counts or min(counts) < 1:
-        raise click.UsageError(f"--clients takes numbers of clients, comma-separated, e.g. 1,10,50; not {clients!r}")
-    rows, source = bench_rows(questions, index_dir, corpus, backend)
-    corpus_dir, _ = bench_corpus(index_dir, corpus)
-    open_assistant(index_dir, corpus, backend)  # builds the index first when it is missing or damaged
-    click.echo(f"index {index_dir}, corpus {corpus_dir}, {len(rows)} questions from {source}")
-    run_load_bench(index_dir, corpus_dir, [r.query for r in rows], echo=click.echo, backend=backend, total=total,
-                   page_total=page_total, clients=counts, add=add)
+cli.add_command(bench)
 
 
 def main() -> None:  # pragma: no cover - console entry point

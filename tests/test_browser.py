@@ -111,6 +111,16 @@ def test_penalty_question_cited_and_highlighted(page, page_url):
     assert chat.inner_text().count("Sources") == 2  # both answers stay in the chat
 
 
+def test_a_question_in_french_is_answered_from_the_english_reply(page, page_url):
+    open_page(page, page_url)
+    ask(page, "Quelle peine pour la détention de matériel pédopornographique ?")
+    answer = wait_for_answer(page, 1)
+    sync_api.expect(answer).to_contain_text("Portugal · Q9.3", timeout=30_000)
+    sync_api.expect(answer).to_contain_text("one month to 2 years")  # quoted as the reply wrote it, in English
+    sync_api.expect(page.locator("#sources-panel mark", has_text="one month to 2 years").first).to_be_visible()
+    assert "do not appear to address" not in page.locator("#chat").inner_text()
+
+
 def test_abstention_shown_plainly(page, page_url):
     OUTPUT.mkdir(exist_ok=True)
     open_page(page, page_url)

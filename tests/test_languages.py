@@ -139,3 +139,56 @@ def test_compare_shows_each_answer_in_its_own_language(two_languages):
     assert result["question"].startswith("9.3. Quelles sont les conséquences juridiques")
     langs = {row["party"]: row["language"] for row in result["parties"]}
     assert langs == {"Portugal": "en", "Valdorre": "fr"}
+
+
+# --------------------------------------------------------------------------- when the multilingual encoder runs
+
+class CountingEncoder:
+    """Wraps the multilingual encoder and counts the questions it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def encode_queries(self, texts):
+        self.calls += 1
+        return self.inner.encode_queries(texts)
+
+
+def counted(searcher):
+    searcher.multilingual = CountingEncoder(searcher.multilingual)
+    return searcher.multilingual
+
+
+@pytest.mark.slow
+def test_an_english_question_over_english_replies_skips_the_multilingual_encoder(two_languages):
+    searcher = two_languages.searcher
+    inner = searcher.multilingual
+    try:
+        count = counted(searcher)
+        result = two_languages.ask("What penalties apply to possessing child sexual abuse material?",
+                                   party="Portugal")
+        assert count.calls == 0 and result["passages"][0]["party"] == "Portugal"
+        two_languages.ask("What penalties apply to possessing child sexual abuse material?", party="Valdorre")
+        assert count.calls == 1  # the French reply in scope needs it
+        two_languages.ask("Quelles peines pour la détention d'images d'abus sexuels d'enfants ?", party="Portugal")
+        assert count.calls == 2  # a French question needs it
+        two_languages.ask("What penalties apply to possessing child sexual abuse material?")
+        assert count.calls == 3  # unfiltered, the French reply is in scope
+    finally:
+        searcher.multilingual = inner
+
+
+def test_without_the_multilingual_signal_the_english_weights_rank():
+    import numpy as np
+
+    from assistant.query.search import Scores, Weights, fuse
+
+    dense, lexical, question = np.array([1.0, 0.0, 0.5]), np.array([0.0, 1.0, 0.5]), np.zeros(3)
+    s = Scores(dense, question, lexical, np.zeros(3), np.zeros(3), None, None, np.ones(3))
+    pointer = np.zeros(3, dtype=bool)
+    by_text = fuse(s, pointer, Weights(mono_passage=2.0, mono_lexical=0.5))
+    by_words = fuse(s, pointer, Weights(mono_passage=0.5, mono_lexical=2.0))
+    assert by_text.argmax() == 0 and by_words.argmax() == 1

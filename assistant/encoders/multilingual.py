@@ -5,11 +5,8 @@ MiniLM cannot; search fuses it with MiniLM and BM25 according to the languages o
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
-import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -17,6 +14,7 @@ import numpy as np
 
 from ..errors import EncoderError
 from .base import MULTILINGUAL_MODEL
+from .memo import TextMemo
 
 
 class MultilingualEncoder:
@@ -41,12 +39,9 @@ class MultilingualEncoder:
         for engine in engines:
             self._query_engines.put(engine)
         # passages already embedded in this process, by text: the same questionnaire question across Parties,
-        # and an unchanged reply built again, cost nothing.  The lock also keeps one passage embedding (a build)
-        # running at a time.
-        self._seen: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        # and an unchanged reply built again, cost nothing; one build's embedding runs at a time
+        self._passages = TextMemo(self.embed_passages, self.dim, capacity=50_000)  # 1.5 KB each
 
-    CACHE = 50_000  # passage vectors kept (1.5 KB each)
     SLICE = 8  # texts per engine call: 109 passages in one call took +350 MB at once
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
@@ -61,23 +56,10 @@ class MultilingualEncoder:
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Passage vectors; a text met before in this process (or twice in `texts`) is embedded once."""
-        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
-        with self._cache_lock:
-            missing = list(dict.fromkeys(k for k in keys if k not in self._seen))
-            if missing:
-                first = {k: texts[i] for i, k in reversed(list(enumerate(keys)))}
-                for k, vec in zip(missing, self._embed_passages([first[k] for k in missing])):
-                    self._seen[k] = vec
-            out = np.zeros((len(texts), self.dim), dtype="float32")
-            for i, k in enumerate(keys):
-                out[i] = self._seen[k]
-                self._seen.move_to_end(k)
-            while len(self._seen) > self.CACHE:
-                self._seen.popitem(last=False)
-        return out
+        return self._passages(list(texts))
 
-    def _embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Called under the cache lock, so one build's embedding runs at a time."""
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Called under the memo's lock, so one build's embedding runs at a time."""
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
         # slices spread over engines made for this call, one thread each: as fast as one engine on two OpenMP

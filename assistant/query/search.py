@@ -17,6 +17,9 @@ from ..store.lexical import bm25_tokens
 from ..store.load import LoadedIndex
 
 
+ENGLISH = "en"  # the English encoder's language
+
+
 @dataclass
 class Weights:
     """How the signals are fused: a weighted sum of z-scores, so that a strong margin on one signal counts.
@@ -33,6 +36,15 @@ class Weights:
     cross: float = 0.0  # English encoder's weight on a passage in another language than the question
     lexical_cross: float = 0.2  # BM25's weight on a passage in another language than the question
     pointer: float = 0.5  # text evidence borrowed from a pointed-to answer counts half: the original ranks first
+    # without the multilingual signal (a question in the language of every reply it searches, or an index built
+    # without it): the English encoder and BM25 alone, weighted for that case
+    mono_passage: float = 1.0
+    mono_question: float = 0.3
+    mono_lexical: float = 1.5
+    # the multilingual encoder is skipped when the question is at least this likely in English, the language of
+    # every reply in scope: it costs four times the English encoder, and an English question on English replies
+    # is what the English encoder and BM25 were chosen for
+    monolingual_above: float = 0.9
 
 
 @dataclass
@@ -67,6 +79,9 @@ def _z(values: np.ndarray) -> np.ndarray:
 
 def fuse(s: Scores, pointer: np.ndarray, w: Weights) -> np.ndarray:
     """The weighted sum of z-scored signals (see Weights); a pointer's borrowed text evidence counts `w.pointer`."""
+    if s.ml_dense is None:
+        text = w.mono_passage * _z(s.dense) + w.mono_lexical * _z(s.lexical)
+        return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * _z(s.question)
     mono = w.cross + (1.0 - w.cross) * s.same_language
     lexical_weight = w.lexical_cross + (1.0 - w.lexical_cross) * s.same_language
     text = w.passage * mono * _z(s.dense) + w.lexical * lexical_weight * _z(s.lexical)
@@ -115,8 +130,13 @@ class Searcher:
             self.ml_question_rows, self.ml_question_of = np.unique(index.ml_questions, axis=0, return_inverse=True)
             self.ml_question_of = self.ml_question_of.reshape(-1)
 
-    def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None) -> Scores:
-        """Every signal for one query, and their fusion under `weights` (the searcher's own by default)."""
+    def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None,
+               scope: np.ndarray | None = None, multilingual: bool | None = None) -> Scores:
+        """Every signal for one query, and their fusion under `weights` (the searcher's own by default).
+
+        The multilingual signal is computed when the index has it and the question may be in another language
+        than some reply in `scope` (a passage mask; the whole index by default); `multilingual` forces either."""
+        w = weights or self.weights
         q = self.encoder.encode([query])[0] if qvec is None else qvec
         dense = self.index.dense.scores(q)
         question = (self.question_rows @ q)[self.question_of]
@@ -125,30 +145,41 @@ class Searcher:
         probs = language_probabilities(query)
         same = np.array([probs.get(str(lang), 0.0) for lang in self.languages], dtype="float32")[self.language_of]
         ml_dense = ml_question = None
-        if self.multilingual is not None:
+        if multilingual is None:
+            multilingual = self.needs_multilingual(probs, scope, w)
+        if self.multilingual is not None and multilingual:
             mq = self.multilingual.encode_queries([query])[0]
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
         s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same)
-        s.fused = fuse(s, self.pointer, weights or self.weights)
+        s.fused = fuse(s, self.pointer, w)
         return s
+
+    def needs_multilingual(self, query: str | dict[str, float], scope: np.ndarray | None = None,
+                           weights: Weights | None = None) -> bool:
+        """Whether a question (or its language probabilities) is searched with the multilingual encoder: unless it
+        is (at least `monolingual_above` likely) in English, the English encoder's language, and so is every reply
+        in scope (a passage mask; the whole index by default).  Never when the index has no multilingual vectors."""
+        if self.multilingual is None:
+            return False
+        w = weights or self.weights
+        probs = language_probabilities(query) if isinstance(query, str) else query
+        codes = self.language_of if scope is None or not scope.any() else self.language_of[scope]
+        in_scope = {str(self.languages[c]) for c in np.unique(codes)}
+        return not (in_scope == {ENGLISH} and probs.get(ENGLISH, 0.0) >= w.monolingual_above)
 
     def search(
         self, query: str, k: int = 5, party: str | list[str] | None = None, pillar: str | None = None,
         per_party: bool = False,
     ) -> tuple[list[Hit], Scores]:
         """The k best answer units (each its best passage, parts merged); with per_party, also each Party's best."""
-        s = self.scores(query)
-        order, fused = self.rank(s.fused, query, k, party, pillar, per_party)
+        mask, boost = self.prepare(query, party, pillar)
+        s = self.scores(query, scope=mask)
+        order, fused = self.order(s.fused, mask, boost, k=k, per_party=per_party)
         hits = [Hit(passage=self.unit_passage(i), score=float(fused[i]), rank=r,
                     resolved_refs=self.refs_of(self.index.passages[i]))
                 for r, i in enumerate(order, start=1)]
         return hits, s
-
-    def rank(self, fused: np.ndarray, query: str, k: int = 5, party: str | list[str] | None = None,
-             pillar: str | None = None, per_party: bool = False) -> tuple[list[int], np.ndarray]:
-        """Passage indices of the k best answer units (one per unit) under the filters, and the scores used."""
-        return self.order(fused, *self.prepare(query, party, pillar), k=k, per_party=per_party)
 
     def prepare(self, query: str, party: str | list[str] | None = None,
                 pillar: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -18,6 +18,7 @@ import numpy as np
 from .. import __version__
 from ..encoders.base import MAX_TOKENS, Encoder
 from ..encoders.loader import load_encoder
+from ..encoders.memo import TextMemo
 from ..encoders.multilingual import load_multilingual
 from ..errors import CorpusError
 from ..ingest.chunking import chunk_reply, embedding_text
@@ -83,10 +84,13 @@ def passage_sentences(passages: list[Passage]) -> list[tuple[int, str]]:
     return [(p.pid, s) for p in passages for s in split_sentences(p.text)]
 
 
-def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings) -> dict[str, np.ndarray]:
+def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings,
+                encode: Callable[[list[str]], np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Every vector a reply's passages get, by kind: passages (heading + text [+ what a pointer points to]),
     questions (the questionnaire question), sentences (for quoting) and, with the multilingual signal on, the
-    passages and questions again in the multilingual encoder's space."""
+    passages and questions again in the multilingual encoder's space.  `encode` (the English encoder's, by
+    default) may remember texts across replies: a build embeds each questionnaire question once."""
+    encode = encode or encoder.encode
     texts, questions = [], []
     for p in passages:
         text = embedding_text(p) if settings.headings else p.text
@@ -96,8 +100,7 @@ def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, setting
         texts.append(text)
         questions.append(_fit(encoder, f"{p.question_title}. {p.question_text}", MAX_TOKENS))
     sentences = [s for _, s in passage_sentences(passages)]
-    out = {"passages": encoder.encode(texts), "questions": encoder.encode(questions),
-           "sentences": encoder.encode(sentences)}
+    out = {"passages": encode(texts), "questions": encode(questions), "sentences": encode(sentences)}
     if settings.multilingual:
         ml = load_multilingual()
         out["ml_passages"] = ml.encode_passages(texts)
@@ -203,6 +206,7 @@ def build_index(
         lexical, sentences = [], []
         file_entries = []
         reused = embedded = 0
+        memo: TextMemo | None = None
         for n, reply in enumerate(replies, start=1):
             unit = (reply.meta.source, reply.meta.doc_id)
             if unit in chunks:
@@ -220,7 +224,8 @@ def build_index(
             else:
                 cached = None
                 encoder = encoder or load_encoder(settings.model, settings.backend)
-                arrays = embed_reply(reply, chunked, encoder, settings)
+                memo = memo or TextMemo(encoder.encode, encoder.dim)  # this build's texts, dropped with it
+                arrays = embed_reply(reply, chunked, encoder, settings, memo)
                 embedded += 1
             _keep_vectors(tmp / "vectors" / f"{key}.npz", cached, arrays)
             passages.extend(chunked)

@@ -37,14 +37,14 @@ class Latency:
 
 
 def measure_latency(assistant: Assistant, encoder: Encoder, queries: list[str], rounds: int = 3) -> Latency:
-    """Warm, in process: each query's full `ask` and its bare encoding by every encoder in use (the English one,
-    and the multilingual one when the index has its vectors), interleaved so noise hits both alike."""
-    multilingual = assistant.searcher.multilingual
+    """Warm, in process: each query's full `ask` and its bare encoding by every encoder it uses (the English one,
+    and the multilingual one when the search needs it), interleaved so noise hits both alike."""
+    searcher = assistant.searcher
 
     def encode_alone(q: str) -> None:
         encoder.encode([q])
-        if multilingual is not None:
-            multilingual.encode_queries([q])
+        if searcher.needs_multilingual(q):
+            searcher.multilingual.encode_queries([q])
 
     for q in queries[:3]:
         assistant.ask(q)

@@ -67,3 +67,25 @@ def write_synthetic_corpus(source_file: Path, folder: Path, count: int, seed: in
         path.write_text(synthetic_reply(source, party, seed + n, code), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def enlarged_reply(source_file: Path, factor: int, seed: int = 11) -> str:
+    """The reply with every answer paragraph said `factor` times, each time differently (sentences rotated and
+    lightly varied, the copy numbered), the questionnaire structure kept: a long reply whose every text is new,
+    so nothing is saved by embedding a text once."""
+    from ..ingest.parser import parse_file
+
+    rng = random.Random(seed)
+    reply = parse_file(source_file)
+    answer_lines = {n for a in reply.answers for n in range(a.line_start, a.line_end + 1)}
+    out: list[str] = []
+    for n, line in enumerate(Path(source_file).read_text(encoding="utf-8").splitlines(), start=1):
+        if n not in answer_lines or not line.strip() or len(line.strip()) < 40:
+            out.append(line)
+            continue
+        sentences = split_sentences(line) or [line]
+        for copy in range(factor):
+            turn = copy % len(sentences)
+            varied = vary_answer_line(" ".join(sentences[turn:] + sentences[:turn]), rng)
+            out.extend([f"{varied} (See also case {copy + 1}.)", ""])
+    return "\n".join(out) + "\n"

@@ -1,4 +1,4 @@
-"""`assistant bench speed|scale|load` run end to end on a one-reply corpus and two questions, and refuse a bad
+"""`assistant bench speed|scale|ingest|load` run end to end on a one-reply corpus and two questions, and refuse a bad
 question file or an empty corpus with one line.  The figures themselves are machine-dependent: only their
 presence is checked."""
 
@@ -60,10 +60,24 @@ def test_bench_scale(kb):
 
 
 @pytest.mark.slow
+def test_bench_ingest(kb):
+    out = lines_of(bench(kb, "ingest", "--size-mb", "0.1"))
+    assert re.match(r"seed T-ES\(2017\)ICT-PT_Portugal.txt: [\d.]+ KB, \d+ passages, built in [\d.]+ s", out[1]), out
+    assert re.match(r"enlarged reply: 0\.\d+ MB \([\d.]+x the text\), \d+ answers, \d+ passages, built in [\d.]+ s = "
+                    r"[\d.]+x the seed's time \([\d.]+x per byte; parsing alone [\d.]+ s\)", out[2]), out
+    steps = [line.split()[0] for line in out if line.startswith("  ")]
+    assert steps[:2] == ["parse", "chunk"] and any(line.strip().startswith("multilingual encoder: passages")
+                                                   for line in out)
+    assert re.match(r"per-sentence vectors at build time: [\d.]+ s per reply .* repaid after \d+ questions", out[-1])
+
+
+@pytest.mark.slow
 def test_bench_load(kb):
     out = "\n".join(lines_of(bench(kb, "load", "--total", "4", "--clients", "2")))
     assert re.search(r"in-process floor \(Assistant.ask, one at a time\): p50 [\d.]+ ms", out), out
     assert re.search(r"^HTTP API\s+2\s+\d+\s+0\s+[\d.]+", out, re.M), out  # answered with no error
+    # two gradio_client clients, one process each, started together: every question answered
+    assert re.search(r"^page API \(gradio_client\)\s+2\s+200\s+0\s+[\d.]+", out, re.M), out
     assert re.search(r"peak RSS of the serve process: \d+ MB", out), out
 
 
@@ -77,7 +91,7 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("sub", ["speed", "scale", "load"])
+@pytest.mark.parametrize("sub", ["speed", "scale", "ingest", "load"])
 def test_a_malformed_question_file_is_one_line(tmp_path, sub):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -89,7 +103,7 @@ def test_a_malformed_question_file_is_one_line(tmp_path, sub):
     assert not (tmp_path / "index").exists()
 
 
-@pytest.mark.parametrize("sub", ["speed", "scale", "load"])
+@pytest.mark.parametrize("sub", ["speed", "scale", "ingest", "load"])
 def test_an_empty_corpus_is_one_line(tmp_path, sub):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "questions.jsonl").write_text(QUESTIONS, encoding="utf-8")

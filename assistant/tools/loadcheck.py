@@ -95,12 +95,14 @@ def page_http_client(url: str, k: int = 5, party: str = "All Parties") -> Callab
 # --------------------------------------------------------------------------- driving them
 
 def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, concurrency: int = 10,
-          until: threading.Event | None = None, label: str = "") -> dict:
+          until: threading.Event | None = None, label: str = "", start: Callable[[], None] | None = None,
+          raw: dict | None = None) -> dict:
     """Ask `total` questions (cycling through `questions`) from `concurrency` threads, one client per thread;
     with `until`, every thread keeps asking until the event is set (at least `total` questions in all).
 
     Returns label, count (answered with the contract), errors, error_samples, p50/p95/max/mean latency in ms,
-    wall seconds and throughput.  Client set-up is not counted in latencies or wall time."""
+    wall seconds and throughput.  Client set-up is not counted in latencies or wall time; `start` is called once
+    every client is set up, before the first question (to start several processes' clients together)."""
     if not questions:
         raise ValueError("a load check needs at least one question")
     if total < 1 or concurrency < 1:
@@ -110,7 +112,7 @@ def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, conc
     latencies: list[float] = []
     errors: list[str] = []
     asked = iter(range(10**9))
-    ready = threading.Barrier(workers + 1)
+    made, ready = threading.Barrier(workers + 1), threading.Barrier(workers + 1)
 
     def record(ms: float | None, problem: str = "") -> None:
         with lock:
@@ -125,6 +127,7 @@ def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, conc
         except Exception as exc:  # a client that cannot connect counts as one error
             record(None, f"client set-up: {type(exc).__name__}: {str(exc)[:160]}")
             ask = None
+        made.wait()
         ready.wait()
         while ask is not None:
             with lock:
@@ -144,10 +147,55 @@ def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, conc
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loadcheck") as pool:
         for _ in range(workers):
             pool.submit(worker)
+        made.wait()
+        if start is not None:
+            start()
         ready.wait()
-        start = time.perf_counter()
-    wall = time.perf_counter() - start
+        began = time.perf_counter()
+    wall = time.perf_counter() - began
+    if raw is not None:  # the unsummarised figures, for a caller that merges several runs
+        raw.update(latencies=latencies, errors=errors, wall=wall)
     return summarize(latencies, errors, wall, workers, label=label)
+
+
+def _page_clients_share(url: str, questions: list[str], total: int, concurrency: int, k: int, party: str,
+                        barrier, results) -> None:
+    """One process's share of a page API run (a process of its own: gradio_client holds the GIL ~38 ms per
+    question, so clients sharing one process cannot ask faster than one core allows)."""
+    raw: dict = {"latencies": [], "errors": [], "wall": 0.0}
+    try:
+        drive(page_client(url, k, party), questions, total, concurrency, start=barrier.wait, raw=raw)
+    except Exception as exc:  # reported as this share's errors
+        raw["errors"] = [f"{type(exc).__name__}: {exc}"] * total
+    results.put((raw["latencies"], raw["errors"], raw["wall"]))
+
+
+CLIENT_PROCESSES = 2  # gradio_client clients are spread over this many processes (one core each, at most)
+
+
+def drive_page_processes(url: str, questions: list[str], total: int = 50, concurrency: int = 10,
+                         processes: int = 2, k: int = 5, party: str = "All Parties",
+                         label: str = "page API (gradio_client)") -> dict:
+    """`concurrency` gradio_client clients spread over `processes` processes, started together; one summary."""
+    import multiprocessing
+
+    shares = min(processes, concurrency, total)
+    if shares <= 1:
+        return drive(page_client(url, k, party), questions, total, concurrency, label=label)
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(shares), ctx.Queue()
+    split = [(total // shares + (i < total % shares), concurrency // shares + (i < concurrency % shares))
+             for i in range(shares)]
+    procs = [ctx.Process(target=_page_clients_share, args=(url, questions, n, c, k, party, barrier, results))
+             for n, c in split]
+    for proc in procs:
+        proc.start()
+    parts = [results.get(timeout=600) for _ in procs]
+    for proc in procs:
+        proc.join()
+    latencies = [ms for part in parts for ms in part[0]]
+    errors = [e for part in parts for e in part[1]]
+    return summarize(latencies, errors, max(part[2] for part in parts), concurrency, label=label)
 
 
 def summarize(latencies: list[float], errors: list[str], wall: float, concurrency: int, label: str = "") -> dict:
@@ -363,7 +411,8 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
             for n in clients:
                 show(run_http_load(url, questions, total=total, concurrency=n))
             for n in clients:
-                show(drive(page_client(url), questions, page_total, n, label="page API (gradio_client)"))
+                show(drive_page_processes(url, questions, page_total, n, processes=CLIENT_PROCESSES,
+                                          label="page API (gradio_client)"))
             for n in clients:
                 show(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
             serving_peak = rss_mb(proc.pid)

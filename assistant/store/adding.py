@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +23,9 @@ from ..model import ReplyMeta
 from .build import BuildReport, build_index
 from .corpus import corpus_files, read_overrides
 from .layout import read_manifest
+from .locking import build_lock
 from .replacing import Replacement, recover
 from .settings import Settings
-
-BUILD_LOCK = threading.Lock()  # one build at a time in a process: `add`, the page and the watcher share it
 
 
 # --------------------------------------------------------------------------- naming and the corpus
@@ -106,7 +104,7 @@ def add_reply(path: Path | str, corpus: Path, index_dir: Path, overrides: dict |
     preview = preview or check_reply(path, overrides)
     meta = preview.meta
     corpus.mkdir(parents=True, exist_ok=True)
-    with BUILD_LOCK:
+    with build_lock(index_dir):  # from choosing the name to the swap: one add or build of this index at a time
         recover(corpus)
         entries = corpus_entries(corpus, index_dir)
         same = next((e for e in entries if e.sha256 == meta.sha256), None)

@@ -32,6 +32,7 @@ from ..model import Answer, Passage, Reply
 from .corpus import corpus_files, read_overrides
 from .layout import current_path, new_build_id, prune_builds, read_manifest, swap_current
 from .lexical import write_bm25
+from .locking import build_lock
 from .load import read_replies
 from .reading import read_corpus
 from .replacing import recover as recover_corpus
@@ -168,9 +169,15 @@ def build_index(
     files' build goes live.  When no file is good (CorpusError), or a `required` file is bad, nothing is swapped and
     the index already serving stays as it was.  What a killed `add` or build left behind is cleaned up first.
     """
+    with build_lock(index_dir):  # another build of this folder (another thread or process) finishes first
+        return _build_index(Path(corpus), Path(index_dir), settings or Settings(), encoder, progress, overrides,
+                            required)
+
+
+def _build_index(corpus: Path, index_dir: Path, settings: Settings, encoder: Encoder | None,
+                 progress: Callable[[str, int, int], None] | None, overrides: dict[str, dict] | None,
+                 required: Collection[str]) -> BuildReport:
     t0 = time.perf_counter()
-    settings = settings or Settings()
-    corpus, index_dir = Path(corpus), Path(index_dir)
     for done in recover_corpus(corpus):
         logging.getLogger("assistant").warning("%s", done)
     files = corpus_files(corpus)

@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..encoders.shared import SharedEncoder
 from ..ingest.readers import SUFFIXES
-from .adding import BUILD_LOCK
+from .locking import build_lock
 from .build import build_index
 from .corpus import OVERRIDES_FILE, stale_reason
 from .settings import Settings
@@ -48,7 +48,7 @@ def index_rebuilder(corpus: Path, index_dir: Path, settings: Settings, encoder=N
                     lock=None) -> Callable[[set[str]], object]:
     """A rebuild for the watcher: skipped when the index already matches the corpus (e.g. after `add`)."""
     def rebuild(names: set[str]):
-        with BUILD_LOCK:
+        with build_lock(index_dir):
             if OVERRIDES_FILE not in names and stale_reason(index_dir, corpus, settings) is None:
                 return None
             shared = SharedEncoder(encoder, lock) if encoder is not None and lock is not None else encoder

@@ -111,6 +111,16 @@ def test_pillar_filter(mini):
     assert mini.ask(PENALTY, pillar="Prevention")["passages"] == []  # the mini reply has no Prevention part
 
 
+def test_a_filter_that_hides_the_best_match_says_where_it_lies(mini):
+    hidden = mini.ask(PENALTY, pillar="Prevention")
+    outside = hidden["outside_filter"]
+    assert outside["party"] == "Portugal" and outside["pillar"] == "Legislation"
+    assert outside["question_ids"][0].startswith("9.") and outside["citation"].startswith("Portugal, reply to")
+    assert "The best match lies outside the chosen filter: Portugal · Q9." in hidden["message"]
+    assert "outside_filter" not in mini.ask(PENALTY, pillar="Legislation")  # the filter holds the best match
+    assert "outside_filter" not in mini.ask(PENALTY)  # no filter, nothing hidden
+
+
 @pytest.mark.slow
 def test_a_question_about_an_unindexed_party_quotes_no_one(mini):
     result = mini.ask("What penalty does France set for grooming?")

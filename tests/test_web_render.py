@@ -130,3 +130,15 @@ def test_downloads_are_written_per_answer_and_old_ones_pruned(tmp_path, monkeypa
     assert txt.endswith("/and-under-14-2026-11-28.txt") and md.endswith("/and-under-14-2026-11-28.md")
     assert len(list(tmp_path.glob("answer-*"))) == 3 and all(Path(p).is_file() for p in paths[-1])
     assert export.write_exports({"question": "q", "error": "Sorry"}, tmp_path) == (None, None)
+
+
+def test_a_weak_answer_still_says_the_best_match_lies_outside_the_filter():
+    passage = {"rank": 1, "score": 0.1, "doc_id": "T-ES(2017)ICT-PT", "party": "Portugal", "question_ids": ["1"],
+               "heading": "Question 1. Awareness", "pillar": "Prevention", "language": "en", "text": "Leaflets.",
+               "citation": "Portugal, reply to the questionnaire, Q1", "resolved_refs": [], "lines": [1, 2],
+               "page": None, "weak": True}
+    note = "The best match lies outside the chosen filter: Portugal · Q9.3 (Legislation)."
+    result = {"query": "penalty?", "abstained": True, "passages": [passage], "answer": [],
+              "outside_filter": {"party": "Portugal", "question_ids": ["9.3"], "message": note}}
+    view = render.turn_view(1, {"question": "penalty?", "result": result})
+    assert view["weak"] and note in view["notes"]

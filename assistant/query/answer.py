@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..ids import id_under, ids_in_query
 from ..model import Hit
-from .citations import passage_citation
+from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
 from .search import Scores, Searcher, parties_named
@@ -21,6 +23,7 @@ PER_PARTY = 1  # passages shown for each Party when answers are grouped by Party
 NOT_ADDRESSED = "The replies do not appear to address this question."
 WEAK_NOTE = "The nearest passages are listed as weak matches."
 EMPTY_QUESTION = "Ask a question about the replies."
+OUTSIDE_FILTER = "The best match lies outside the chosen filter: {tag} ({pillar})."
 
 
 def unindexed_message(missing: list[str], indexed: list[str]) -> str:
@@ -57,6 +60,9 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
     }
     if unindexed:
         result["unindexed_parties"] = unindexed
+    outside = outside_filter(searcher, scores, query, hits) if party or pillar else None
+    if outside:
+        result["outside_filter"] = outside
     if grouped:
         # a question about no Party in particular: what each Party said, best Party first
         result["groups"] = [
@@ -69,9 +75,28 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
         notes.append(f"{NOT_ADDRESSED} {WEAK_NOTE}")
     if unindexed:
         notes.append(unindexed_message(unindexed, parties))
+    if outside:
+        notes.append(outside["message"])
     if notes:
         result["message"] = " ".join(notes)
     return result
+
+
+def outside_filter(searcher: Searcher, scores: Scores, query: str, hits: list[Hit]) -> dict | None:
+    """The best match over the whole index, when the Party or pillar filter leaves it out and it answers another
+    question than the best match inside the filter (or nothing inside matched); None otherwise.  The same Party's
+    or another Party's answer to the same question is not news: only another question is."""
+    _, boost = searcher.prepare(query)
+    order, fused = searcher.order(scores.fused, np.ones(len(searcher.index.passages), dtype=bool), boost, k=1)
+    if not order:
+        return None
+    best = searcher.unit_passage(order[0])
+    if hits and set(best.question_ids) & set(hits[0].passage.question_ids):
+        return None
+    tag = short_tag(best.party, list(best.question_ids))
+    return {"party": best.party, "question_ids": list(best.question_ids), "pillar": best.pillar,
+            "citation": passage_citation(best), "score": round(float(fused[order[0]]), 4),
+            "message": OUTSIDE_FILTER.format(tag=tag, pillar=best.pillar or "no pillar")}
 
 
 def named_answer(query: str, hits: list[Hit]) -> bool:

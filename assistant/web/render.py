@@ -334,6 +334,8 @@ def turn_view(n: int, turn: dict, plain: str = "") -> dict:
     if view["weak"]:
         view["emphasis"] = NOT_ADDRESSED
         view["notes"] = ["The nearest passages are listed below as weak matches: they may not answer it."]
+        if result.get("outside_filter"):
+            view["notes"].append(result["outside_filter"]["message"])
     elif result.get("message"):
         view["notes"] = [result["message"]]
     by_rank = {p["rank"]: p for p in passages}

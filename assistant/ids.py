@@ -39,8 +39,8 @@ RE_LABEL = re.compile(
 # a number a user names in a question: "9.5", "question 13.2", "Q13.1.c", "answer to question 15"
 _NUMBER_WORDS = r"(?:questions?|q|questão|questao|pregunta|frage|domanda)"
 RE_QUERY_SUB_ID = re.compile(
-    rf"(?<![\w/.-])(?:{_NUMBER_WORDS}\s*)?(\d{{1,2}}\.\d{{1,2}}(?:\.[a-f])?)(?![\w/-]|\.\d)", re.I)
-RE_QUERY_QUESTION = re.compile(rf"\b{_NUMBER_WORDS}\s*(\d{{1,2}})\b(?!\.\d)", re.I)
+    rf"(?<![\w/.-])(?:{_NUMBER_WORDS}\s*)?(\d{{1,2}}\.(?:\d{{1,2}}(?:\.[a-f])?|[a-f]))(?![\w/-]|\.\d)", re.I)
+RE_QUERY_QUESTION = re.compile(rf"\b{_NUMBER_WORDS}\s*(\d{{1,2}})\b(?!\.(?:\d|[a-f]\b))", re.I)
 # a question id typed on its own (`compare 9.3`, "Q9.3", "question 13.1.c")
 RE_TYPED_ID = re.compile(rf"^(?:{_NUMBER_WORDS}\s*)?({ID})\.?$", re.I)
 

@@ -157,6 +157,9 @@ def test_question_ids():
     assert ids_in_query("What did Portugal answer to question 9.5, and to 9.10?") == ["9.5", "9.10"]
     assert ids_in_query("Show me Q13.1.c") == ["13.1.c"] and ids_in_query("answer to question 15") == ["15"]
     assert ids_in_query("Article 176/5 punishes it in 15 cases") == []  # a bare number is not a question
+    # an item directly under a question: 15.a, not the whole of question 15
+    assert ids_in_query("Réponse à la question 15.a : la formation des policiers ?") == ["15.a"]
+    assert ids_in_query("Compare answers 11.a and 11.b") == ["11.a", "11.b"] and ids_in_query("Article 176.a") == []
 
 
 def test_consolidated_answers_and_follow_ups_carry_their_questions(portugal):

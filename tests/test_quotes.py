@@ -67,6 +67,15 @@ def test_no_quote_is_a_fragment_and_ranks_come_in_order(assistant_obj):
 
 
 @pytest.mark.slow
+def test_the_best_ranked_answer_is_always_quoted_even_a_bare_yes(assistant_obj):
+    result = assistant_obj.ask("Do the police have a function for identifying the children shown in abuse images?")
+    first = result["passages"][0]
+    assert first["text"].strip() == "Yes."  # Q13: "there is a victim identification function?" - "Yes."
+    assert result["answer"][0] == {"text": "Yes.", "question_ids": first["question_ids"], "citation": first["citation"],
+                                   "party": "Portugal", "rank": 1}
+
+
+@pytest.mark.slow
 def test_the_answer_to_a_named_question_is_quoted_whole(assistant_obj):
     result = assistant_obj.ask("What did Portugal answer to question 9.5?")
     [quoted] = result["answer"]

@@ -2,7 +2,8 @@
 
 Rules (docs/ask-contract.md, "answer"):
 - an answer of one or two sentences, and the answer to a question number the user named, is quoted whole;
-- otherwise the sentences closest to the question, at most three, none shorter than four words;
+- otherwise the sentences closest to the question, at most three, none shorter than four words, and always one
+  from the best-ranked answer;
 - a lead-in ending with a colon is quoted with the list that follows it; a table row with its header
   ("Distribution — Penalty: six months to seven years"); a bare link only when the question asks for one;
 - quotes come in rank order, and in reading order within one answer.
@@ -102,6 +103,11 @@ def choose_quotes(searcher, query_vector: np.ndarray, hits: list[Hit], query: st
     best = max(c[0] for c in candidates)
     chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_QUOTES]
     chosen = [c for c in chosen if c[0] >= best - NEAR_BEST]
+    first = max((c for c in candidates if c[1] == 0), key=lambda c: c[0], default=None)
+    if first is not None and not any(c[1] == 0 for c in chosen):
+        # the best-ranked answer always speaks first: a short "Yes." or "See below." under the question it
+        # answers says more than a closer-sounding sentence from another answer
+        chosen = [first, *chosen[:MAX_QUOTES - 1]]
     out, seen = [], set()
     for sim, rank, pos, text in sorted(chosen, key=lambda c: (c[1], c[2])):  # rank order, then reading order
         if text in seen:

@@ -36,6 +36,13 @@ def bench_corpus(index_dir: Path, corpus: Path | None) -> tuple[Path, list[Path]
     return corpus_dir, files
 
 
+def bench_seed(questions: Path | None, index_dir: Path, corpus: Path | None, backend: str):
+    """(the first reply file, the question rows, where they came from): what `scale` and `ingest` start from."""
+    _, files = bench_corpus(index_dir, corpus)
+    rows, source = bench_rows(questions, index_dir, corpus, backend)
+    return files[0], rows, source
+
+
 @click.group()
 def bench() -> None:
     """Print figures: `speed` (build, latency against the encoder floor, memory, back ends, ablations),
@@ -91,10 +98,26 @@ def bench_scale(replies: int, questions: Path | None, index_dir: Path, corpus: P
     """Build, incremental add, latency and comparison on a synthetic round of N replies."""
     from .tools.scale import run_scale
 
-    corpus_dir, files = bench_corpus(index_dir, corpus)
-    rows, source = bench_rows(questions, index_dir, corpus, backend)
-    click.echo(f"synthetic round of {replies} replies from {files[0].name}, {len(rows)} questions from {source}")
-    run_scale(files[0], replies, rows, settings_for(backend), echo=click.echo)
+    seed, rows, source = bench_seed(questions, index_dir, corpus, backend)
+    click.echo(f"synthetic round of {replies} replies from {seed.name}, {len(rows)} questions from {source}")
+    run_scale(seed, replies, rows, settings_for(backend), echo=click.echo)
+
+
+@bench.command("ingest")
+@click.option("--size-mb", type=click.FloatRange(0.1, 50), default=2.0, show_default=True,
+              help="Size of the enlarged reply made from the first corpus file.")
+@questions_option
+@index_option
+@corpus_option
+@backend_option
+def bench_ingest(size_mb: float, questions: Path | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
+    """Indexing time of one reply against a ~2 MB reply made from it (linear?), where a build's time goes, and
+    per-sentence vectors at build time against sentences scored at query time."""
+    from .tools.ingestion import run_ingest
+
+    seed, rows, source = bench_seed(questions, index_dir, corpus, backend)
+    click.echo(f"seed {seed.name}, {len(rows)} questions from {source}")
+    run_ingest(seed, rows, settings_for(backend), target_mb=size_mb, echo=click.echo)
 
 
 @bench.command("load")
@@ -127,23 +150,3 @@ def bench_load(total: int, page_total: int, clients: str, add: bool, questions: 
     click.echo(f"index {index_dir}, corpus {corpus_dir}, {len(rows)} questions from {source}")
     run_load_bench(index_dir, corpus_dir, [r.query for r in rows], echo=click.echo, backend=backend, total=total,
                    page_total=page_total, clients=counts, add=add)
-
-
-
-
-@bench.command("ingest")
-@click.option("--size-mb", type=click.FloatRange(0.1, 50), default=2.0, show_default=True,
-              help="Size of the enlarged reply made from the first corpus file.")
-@questions_option
-@index_option
-@corpus_option
-@backend_option
-def bench_ingest(size_mb: float, questions: Path | None, index_dir: Path, corpus: Path | None, backend: str) -> None:
-    """Indexing time of one reply against a ~2 MB reply made from it (linear?), where a build's time goes, and
-    per-sentence vectors at build time against sentences scored at query time."""
-    from .tools.ingestion import run_ingest
-
-    corpus_dir, files = bench_corpus(index_dir, corpus)
-    rows, source = bench_rows(questions, index_dir, corpus, backend)
-    click.echo(f"seed {files[0].name}, {len(rows)} questions from {source}")
-    run_ingest(files[0], rows, settings_for(backend), target_mb=size_mb, echo=click.echo)

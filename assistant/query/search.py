@@ -164,8 +164,11 @@ class Searcher:
             return False
         w = weights or self.weights
         probs = language_probabilities(query) if isinstance(query, str) else query
-        codes = self.language_of if scope is None or not scope.any() else self.language_of[scope]
-        in_scope = {str(self.languages[c]) for c in np.unique(codes)}
+        if len(self.languages) == 1:
+            in_scope = {str(self.languages[0])}
+        else:
+            codes = self.language_of if scope is None or not scope.any() else self.language_of[scope]
+            in_scope = {str(lang) for lang in self.languages[np.unique(codes)]}
         return not (in_scope == {ENGLISH} and probs.get(ENGLISH, 0.0) >= w.monolingual_above)
 
     def search(

@@ -60,9 +60,8 @@ def collect(searcher: Searcher, rows: list[Row], name: str) -> list[Case]:
             continue
         mask, boost = searcher.prepare(row.query, row.party)
         s = searcher.scores(row.query, multilingual=True)
-        routed = searcher.scores(row.query, qvec=s.query_vector, scope=mask)
         hits = np.array([is_hit(p.question_ids, row.gold) for p in searcher.index.passages])
-        out.append(Case(name, row, searcher, s, hits, mask, boost, routed.ml_dense is None))
+        out.append(Case(name, row, searcher, s, hits, mask, boost, not searcher.needs_multilingual(row.query, mask)))
     return out
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import PORTUGAL, copy_built, free_port
 
 from assistant.store.layout import current_path
-from assistant.tools.loadcheck import start_serve, stop_process, wait_healthy
+from assistant.tools.serve_process import start_serve, stop_process, wait_healthy
 from assistant.tools.synthetic import synthetic_reply
 
 pytestmark = pytest.mark.slow

@@ -38,8 +38,10 @@ def run_ingest(seed_file: Path, rows: list[Row], settings: Settings, target_mb: 
             (root / name).mkdir()
         (root / "seed" / Path(seed_file).name).write_bytes(Path(seed_file).read_bytes())
         big_file = root / "big" / Path(seed_file).name
-        # the enlarged text first (the seed build then meets none of its texts before)
-        first = enlarged_reply(seed_file, factor)  # only answers grow: scale the factor to reach the size asked
+        # only answers grow: a first try tells how far, and the factor is scaled to reach the size asked.  Every
+        # copy is numbered, so the enlarged reply's answers are all new texts to the build (its question texts are
+        # the seed's, embedded once, as across Parties)
+        first = enlarged_reply(seed_file, factor)
         factor = max(2, round(factor * target_mb * 1e6 / len(first.encode("utf-8"))))
         big_file.write_text(enlarged_reply(seed_file, factor), encoding="utf-8")
         big_bytes = big_file.stat().st_size

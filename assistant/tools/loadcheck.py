@@ -156,6 +156,9 @@ def drive(make: Callable[[], Asker], questions: list[str], total: int = 50, conc
     return summarize(latencies, errors, wall, workers, label=label)
 
 
+CLIENT_PROCESSES = 2  # gradio_client clients are spread over this many processes (one core each, at most)
+
+
 def _page_clients_share(url: str, questions: list[str], total: int, concurrency: int, k: int, party: str,
                         barrier, results) -> None:
     """One process's share of a page API run (a process of its own: gradio_client holds the GIL ~38 ms per
@@ -168,11 +171,8 @@ def _page_clients_share(url: str, questions: list[str], total: int, concurrency:
     results.put((raw["latencies"], raw["errors"], raw["wall"]))
 
 
-CLIENT_PROCESSES = 2  # gradio_client clients are spread over this many processes (one core each, at most)
-
-
 def drive_page_processes(url: str, questions: list[str], total: int = 50, concurrency: int = 10,
-                         processes: int = 2, k: int = 5, party: str = "All Parties",
+                         processes: int = CLIENT_PROCESSES, k: int = 5, party: str = "All Parties",
                          label: str = "page API (gradio_client)") -> dict:
     """`concurrency` gradio_client clients spread over `processes` processes, started together; one summary."""
     import multiprocessing
@@ -320,8 +320,7 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
             for n in clients:
                 show(run_http_load(url, questions, total=total, concurrency=n))
             for n in clients:
-                show(drive_page_processes(url, questions, page_total, n, processes=CLIENT_PROCESSES,
-                                          label="page API (gradio_client)"))
+                show(drive_page_processes(url, questions, page_total, n, label="page API (gradio_client)"))
             for n in clients:
                 show(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
             serving_peak = rss_mb(proc.pid)

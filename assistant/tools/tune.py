@@ -116,12 +116,14 @@ def main(argv: list[str] | None = None) -> None:
     sets = np.array([c.name for c in cases])
     mono = np.array([c.monolingual for c in cases])
     floor = np.array([reciprocal_rank(c, BASELINE, monolingual=True) for c in cases])
-    # two groups of weights, each scored on the questions it serves: rr[group] is candidates x cases
-    groups = {"multilingual": (candidates(GRID), ~mono), "monolingual": (candidates(MONO_GRID), mono)}
+    # two groups of weights (their keys, candidates, questions), each scored on the questions it serves:
+    # rr[group] is candidates x cases
+    groups = {"multilingual": (GRID, candidates(GRID), ~mono),
+              "monolingual": (MONO_GRID, candidates(MONO_GRID), mono)}
     print(f"{len(cases)} questions from {len(args.set)} sets ({mono.sum()} searched without the multilingual "
-          f"encoder); {sum(len(g) for g, _ in groups.values())} candidate weightings")
+          f"encoder); {sum(len(g) for _, g, _ in groups.values())} candidate weightings")
     rr = {}
-    for group, (grid, members) in groups.items():
+    for group, (_, grid, members) in groups.items():
         rr[group] = np.zeros((len(grid), len(cases)))
         cols = np.flatnonzero(members)
         for n, w in enumerate(grid):
@@ -129,15 +131,14 @@ def main(argv: list[str] | None = None) -> None:
 
     def choose(rows: np.ndarray) -> dict[str, int]:
         picks = {}
-        for group, (grid, members) in groups.items():
+        for group, (_, _, members) in groups.items():
             part = rows[members[rows]]
             picks[group] = int(np.argmax(objective(rr[group], sets, part, floor))) if len(part) else 0
         return picks
 
     def merged(picks: dict[str, int]) -> Weights:
         chosen = {}
-        for group, (grid, _) in groups.items():
-            keys = MONO_GRID if group == "monolingual" else GRID
+        for group, (keys, grid, _) in groups.items():
             chosen.update({k: getattr(grid[picks[group]], k) for k in keys})
         return Weights(**chosen)
 
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     held_rr = np.zeros(len(cases))
     for fold in range(args.folds):
         picks = choose(np.flatnonzero(fold_of != fold))
-        for group, (_, members) in groups.items():
+        for group, (_, _, members) in groups.items():
             test = np.flatnonzero((fold_of == fold) & members)
             held_rr[test] = rr[group][picks[group], test]
     print("cross-validated (weights chosen without the fold they are scored on):")

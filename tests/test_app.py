@@ -265,6 +265,15 @@ def test_gradio_client_calls_the_ask_endpoint(assistant):
         demo.close()
 
 
+def test_the_page_keeps_gradios_event_records_bounded(assistant, monkeypatch):
+    for name in page.GRADIO_EVENT_RECORDS:
+        monkeypatch.delenv(name, raising=False)
+    queue = page.build_app(assistant)._queue
+    assert queue.ANALYTICS_MAX_EVENTS == 1000 and queue.ANAYLTICS_CACHE_FREQUENCY == 1000
+    monkeypatch.setenv("GRADIO_ANALYTICS_MAX_EVENTS", "50")  # an operator's own setting wins
+    assert page.build_app(assistant)._queue.ANALYTICS_MAX_EVENTS == 50
+
+
 def test_load_check_against_running_server(assistant):
     from assistant.tools.loadcheck import format_load, run_load_check
 

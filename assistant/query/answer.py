@@ -56,7 +56,7 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
         "query": query,
         "abstained": abstained,
         "passages": [passage_json(h) for h in hits],
-        "answer": [] if abstained else choose_quotes(searcher, scores.query_vector, hits, query),
+        "answer": [] if abstained else choose_quotes(searcher, scores, hits, query),
     }
     if unindexed:
         result["unindexed_parties"] = unindexed

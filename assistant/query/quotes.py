@@ -74,8 +74,20 @@ def quote(sentences: list[str], i: int) -> str:
     return sentences[i]
 
 
-def choose_quotes(searcher, query_vector: np.ndarray, hits: list[Hit], query: str, top: int = 3) -> list[dict]:
-    """The quoted answer: see the module's rules."""
+def sentence_similarity(searcher, scores, pid: int, rows: list[int]) -> np.ndarray:
+    """How close each sentence (rows of index.sentences) of passage `pid` is to the question: by the English
+    encoder as far as the question is in the passage's language, by the multilingual encoder for the rest (when
+    the question was searched with it and the index has its sentence vectors)."""
+    index = searcher.index
+    sims = index.sentence_vectors[rows] @ scores.query_vector
+    if scores.ml_query_vector is None or index.ml_sentences is None or scores.same_language is None:
+        return sims
+    same = float(scores.same_language[pid])
+    return same * sims + (1.0 - same) * (index.ml_sentences[rows] @ scores.ml_query_vector)
+
+
+def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3) -> list[dict]:
+    """The quoted answer (`scores`: the search's, for the question's vectors): see the module's rules."""
     index = searcher.index
     named = ids_in_query(query)
     wants_link = bool(RE_ASKS_FOR_LINK.search(query))
@@ -85,7 +97,7 @@ def choose_quotes(searcher, query_vector: np.ndarray, hits: list[Hit], query: st
         if not rows:
             continue
         sentences = [index.sentences[r][1] for r in rows]
-        sims = index.sentence_vectors[rows] @ query_vector - 0.03 * rank  # the ranking already weighed context
+        sims = sentence_similarity(searcher, scores, h.passage.pid, rows) - 0.03 * rank  # the ranking weighed context
         answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
         if len(sentences) <= WHOLE_SENTENCES or answers_named:
             candidates.append((float(sims.max()) + (1.0 if answers_named else 0.0), rank, 0, h.passage.text.strip()))

@@ -37,7 +37,7 @@ from .locking import build_lock
 from .load import read_replies
 from .reading import read_corpus
 from .replacing import recover as recover_corpus
-from .settings import FORMAT, Settings, vector_kinds
+from .settings import FORMAT, SENTENCE_KINDS, Settings, vector_kinds
 from .vectors import FaissFlatIndex
 
 
@@ -90,7 +90,7 @@ def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, setting
                 encode: Callable[[list[str]], np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Every vector a reply's passages get, by kind: passages (heading + text [+ what a pointer points to]),
     questions (the questionnaire question), sentences (for quoting) and, with the multilingual signal on, the
-    passages and questions again in the multilingual encoder's space.  `encode` (the English encoder's, by
+    passages, questions and sentences again in the multilingual encoder's space.  `encode` (the English encoder's, by
     default) may remember texts across replies: a build embeds each questionnaire question once."""
     encode = encode or encoder.encode
     texts, questions = [], []
@@ -107,6 +107,7 @@ def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, setting
         ml = load_multilingual()
         out["ml_passages"] = ml.encode_passages(texts)
         out["ml_questions"] = ml.encode_passages(questions)
+        out["ml_sentences"] = ml.encode_passages(sentences)
     return out
 
 
@@ -141,7 +142,7 @@ def _cached_vectors(index_dir: Path, key: str) -> dict | None:
 def _reusable(cached: dict | None, kinds: tuple[str, ...], passages: int, sentences: int) -> bool:
     """Cached vectors fit when every kind is there with one row per passage (per sentence for sentences)."""
     return cached is not None and all(
-        kind in cached and len(cached[kind]) == (sentences if kind == "sentences" else passages) for kind in kinds)
+        kind in cached and len(cached[kind]) == (sentences if kind in SENTENCE_KINDS else passages) for kind in kinds)
 
 
 def _keep_vectors(target: Path, cached: dict | None, arrays: dict[str, np.ndarray]) -> None:

@@ -36,6 +36,7 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     ml_passages: np.ndarray | None = None  # multilingual encoder: passages and questions (None when built without)
     ml_questions: np.ndarray | None = None
+    ml_sentences: np.ndarray | None = None  # one row per entry of `sentences`
 
     @property
     def parties(self) -> list[str]:
@@ -68,14 +69,16 @@ def load_index(index_dir: Path) -> LoadedIndex:
         multilingual = (manifest.get("settings") or {}).get("multilingual")
         ml_passages = np.load(path / "ml_passages.npy") if multilingual else None
         ml_questions = np.load(path / "ml_questions.npy") if multilingual else None
+        ml_sentences = np.load(path / "ml_sentences.npy") if multilingual else None
     except IndexCorrupt:
         raise
     except Exception as exc:
         raise IndexCorrupt(f"the index in {path} is unreadable ({type(exc).__name__}: {exc}); rebuild it with "
                            f"`assistant build --index {index_dir}`") from exc
     if (len(dense) != len(passages) or len(questions) != len(passages) or len(sentence_vectors) != len(sentences)
-            or any(m is not None and len(m) != len(passages) for m in (ml_passages, ml_questions))):
+            or any(m is not None and len(m) != len(passages) for m in (ml_passages, ml_questions))
+            or (ml_sentences is not None and len(ml_sentences) != len(sentences))):
         raise IndexCorrupt(f"the index in {path} is inconsistent ({len(dense)} vectors, {len(passages)} passages); "
                            f"rebuild it with `assistant build --index {index_dir}`")
     return LoadedIndex(path, manifest, passages, replies, dense, questions, bm25, sentences, sentence_vectors,
-                       ml_passages, ml_questions)
+                       ml_passages, ml_questions, ml_sentences)

@@ -28,7 +28,7 @@ class Settings:
         """Vectors are reused only under the same key: onnx-int8 vectors are not fp32 vectors."""
         raw = json.dumps([self.model, self.backend, self.target_tokens, self.headings, self.follow_refs,
                           self.multilingual and MULTILINGUAL_MODEL, self.bilingual, FORMAT,
-                          __version__.split(".")[0]])
+                          __version__.split(".")[0], vector_kinds(self)])
         return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
     @classmethod
@@ -37,7 +37,10 @@ class Settings:
         return cls(**{k: v for k, v in (manifest.get("settings") or {}).items() if k in known})
 
 
+SENTENCE_KINDS = ("sentences", "ml_sentences")  # one row per sentence; every other kind one row per passage
+
+
 def vector_kinds(settings: Settings) -> tuple[str, ...]:
     """The vectors a build stores, passages first (FAISS); each other kind is <kind>.npy in the build."""
     kinds = ("passages", "questions", "sentences")
-    return kinds + ("ml_passages", "ml_questions") if settings.multilingual else kinds
+    return kinds + ("ml_passages", "ml_questions", "ml_sentences") if settings.multilingual else kinds

@@ -113,13 +113,14 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("without question matching", {}, {"question": 0.0, "ml_question": 0.0, "mono_question": 0.0}),
     ("without reference resolution", {"follow_refs": False}, {"pointer": 1.0}),
     ("without the multilingual encoder", {"multilingual": False}, {}),
+    ("without closest-sentence matching", {}, {"ml_sentence": 0.0}),
     ("multilingual encoder on every question", {}, {"monolingual_above": 2.0}),
     ("without language-aware weights", {}, {"cross": 1.0, "lexical_cross": 1.0}),
     ("without bilingual question wording", {"bilingual": False}, {}),
     ("English encoder + BM25 only", {"multilingual": False}, {"mono_question": 0.0}),
     ("multilingual encoder only", {}, {"passage": 0.0, "question": 0.0, "lexical": 0.0, "monolingual_above": 2.0}),
     ("BM25 only", {}, {"passage": 0.0, "question": 0.0, "ml_passage": 0.0, "ml_question": 0.0,
-                       "mono_passage": 0.0, "mono_question": 0.0}),
+                       "ml_sentence": 0.0, "mono_passage": 0.0, "mono_question": 0.0}),
 ]
 
 

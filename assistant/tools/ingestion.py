@@ -70,7 +70,8 @@ def run_ingest(seed_file: Path, rows: list[Row], settings: Settings, target_mb: 
             ml = load_multilingual()
             steps += [("multilingual encoder: passages", _timed(lambda: ml.embed_passages(texts))[1]),
                       ("multilingual encoder: question texts",
-                       _timed(lambda: ml.embed_passages(list(dict.fromkeys(questions))))[1])]
+                       _timed(lambda: ml.embed_passages(list(dict.fromkeys(questions))))[1]),
+                      ("multilingual encoder: sentences", _timed(lambda: ml.embed_passages(sentences))[1])]
         total = sum(t for _, t in steps)
         echo(f"one reply's build, step by step ({len(chunks)} passages, {len(set(questions))} question texts, "
              f"{len(sentences)} sentences):")
@@ -87,7 +88,7 @@ def run_ingest(seed_file: Path, rows: list[Row], settings: Settings, target_mb: 
             said = [searcher.index.sentences[r][1] for h in hits for r in searcher.unit_sentence_rows(h.passage.pid)]
             per_query.append(_timed(lambda: encoder.encode(said))[1] * 1000 if said else 0.0)
             asks.append(t_ask * 1000)
-        t_sentences = dict(steps)["English encoder: sentences"]
+        t_sentences = dict(steps)["English encoder: sentences"]  # the multilingual ones also serve ranking
         p50 = percentile(per_query, 0.5)
         echo(f"per-sentence vectors at build time: {t_sentences:.2f} s per reply ({t_sentences / total:.0%} of its "
              f"embedding); at query time instead, the top 5 passages' sentences: p50 {p50:.1f} ms, p95 "

@@ -34,6 +34,7 @@ GRID = {
     "lexical": (0.5, 1.0, 1.5),
     "ml_passage": (0.5, 0.75, 1.0, 1.5),
     "ml_question": (0.0, 0.3, 0.6),
+    "ml_sentence": (0.0, 0.5, 1.0, 1.5),
     "cross": (0.0, 0.2, 0.5),
     "lexical_cross": (0.2, 0.5, 1.0),
     "pointer": (0.5, 1.0),

@@ -161,19 +161,20 @@ class Searcher:
             mq = self.multilingual.encode_queries([query])[0]
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
-            ml_sentence = self.closest_sentences(mq, ml_dense)
+            ml_sentence = self.closest_sentences(self.index.ml_sentences, mq, ml_dense)
         s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq)
         s.fused = fuse(s, self.pointer, w)
         return s
 
-    def closest_sentences(self, mq: np.ndarray, ml_dense: np.ndarray) -> np.ndarray | None:
-        """Per passage, the multilingual similarity of its closest sentence to the question (a passage without
-        sentences keeps its whole text's); None for an index built without sentence vectors."""
-        if self.index.ml_sentences is None:
+    def closest_sentences(self, vectors: np.ndarray | None, query: np.ndarray, whole: np.ndarray
+                          ) -> np.ndarray | None:
+        """Per passage, the similarity of its closest sentence (rows of `vectors`, one per index.sentences) to the
+        question vector; a passage without sentences keeps its whole text's (`whole`).  None without vectors."""
+        if vectors is None:
             return None
-        out = ml_dense.copy()
+        out = whole.copy()
         if len(self.sentence_starts):
-            out[self.sentence_owner] = np.maximum.reduceat(self.index.ml_sentences @ mq, self.sentence_starts)
+            out[self.sentence_owner] = np.maximum.reduceat(vectors @ query, self.sentence_starts)
         return out
 
     def needs_multilingual(self, query: str | dict[str, float], scope: np.ndarray | None = None,

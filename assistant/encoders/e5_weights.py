@@ -45,7 +45,7 @@ class E5Shape:
 
 
 class E5Weights:
-    """Read access to the packed model: `shape`, `tokens(text)`, `embed(ids)`, `matrix(name)`, `vector(name)`."""
+    """Read access to the packed model: `shape`, `tokens(texts)`, `embed(ids)`, `matrix(name)`, `vector(name)`."""
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else packaged_weights()
@@ -118,8 +118,11 @@ class E5Weights:
 
     # --- embeddings ---------------------------------------------------------------------------------------
     @cached_property
-    def _positions(self) -> np.ndarray:
-        return self.vector("emb.pos").reshape(self.shape.max_positions, self.shape.hidden)
+    def _embedding_terms(self) -> tuple[np.ndarray, ...]:
+        """Position embeddings (positions, hidden), the token-type-0 row, the LayerNorm weight and bias."""
+        h = self.shape.hidden
+        return (self.vector("emb.pos").reshape(self.shape.max_positions, h), self.vector("emb.type")[:h],
+                self.vector("emb.ln.w"), self.vector("emb.ln.b"))
 
     def embed(self, ids: np.ndarray) -> np.ndarray:
         """Word + position + token-type embeddings, layer-normalised, for a (rows, length) array of ids."""
@@ -127,8 +130,8 @@ class E5Weights:
         blocks = self.matrix("emb.word", self.shape.vocab)[ids.reshape(-1)]
         nibbles = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1).astype(np.float32) - 8
         x = (nibbles * blocks["d"].astype(np.float32)[..., None]).reshape(*ids.shape, h)
-        x += self._positions[: ids.shape[1]] + self.vector("emb.type")[:h]
-        mean = x.mean(-1, keepdims=True)
-        x -= mean
+        positions, token_type, norm_w, norm_b = self._embedding_terms
+        x += positions[: ids.shape[1]] + token_type
+        x -= x.mean(-1, keepdims=True)
         x /= np.sqrt((x * x).mean(-1, keepdims=True) + self.shape.eps)
-        return x * self.vector("emb.ln.w") + self.vector("emb.ln.b")
+        return x * norm_w + norm_b

@@ -32,7 +32,6 @@ class MultilingualEncoder:
     averaged, weighted by their tokens (as the wheel's own engine does)."""
 
     name = MULTILINGUAL_MODEL
-    batch_queries = True
 
     def __init__(self, threads: int | None = None):
         import onnxruntime as ort
@@ -65,6 +64,7 @@ class MultilingualEncoder:
         return self._queries_now(list(texts))
 
     def _queries_now(self, texts: list[str], batch_size: int = RUN_ROWS) -> np.ndarray:
+        """The micro-batcher's call (its batch_size is the batch's length; runs are RUN_ROWS texts anyway)."""
         return self.embed(texts, "query: ")
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:

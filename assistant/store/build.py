@@ -21,7 +21,6 @@ from ..encoders.loader import load_encoder
 from ..encoders.memo import TextMemo
 from ..encoders.multilingual import load_multilingual
 from ..errors import CorpusError
-from ..memory import release_free_memory
 from ..ingest.chunking import chunk_reply, embedding_text
 from ..ingest.document import sha256_of
 from ..ingest.replies import read_replies_from
@@ -29,6 +28,7 @@ from ..ingest.questionnaire import other_wordings
 from ..ingest.readers import SUFFIXES
 from ..ingest.references import opens_with_pointer, resolve
 from ..ingest.sentences import split_sentences
+from ..memory import release_free_memory
 from ..model import Answer, Passage, Reply
 from .corpus import corpus_files, read_overrides
 from .layout import current_path, new_build_id, prune_builds, read_manifest, swap_current
@@ -140,7 +140,7 @@ def _cached_vectors(index_dir: Path, key: str) -> dict | None:
 
 
 def _reusable(cached: dict | None, kinds: tuple[str, ...], passages: int, sentences: int) -> bool:
-    """Cached vectors fit when every kind is there with one row per passage (per sentence for sentences)."""
+    """Cached vectors fit when every kind is there with one row per passage (per sentence for SENTENCE_KINDS)."""
     return cached is not None and all(
         kind in cached and len(cached[kind]) == (sentences if kind in SENTENCE_KINDS else passages) for kind in kinds)
 

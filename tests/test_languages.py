@@ -163,20 +163,25 @@ def counted(searcher):
 
 
 @pytest.mark.slow
-def test_an_english_question_over_english_replies_skips_the_multilingual_encoder(two_languages):
+def test_an_english_question_over_english_replies_is_ranked_without_the_multilingual_encoder(two_languages):
     searcher = two_languages.searcher
     inner = searcher.multilingual
+    english = "What penalties apply to possessing child sexual abuse material?"
     try:
         count = counted(searcher)
-        result = two_languages.ask("What penalties apply to possessing child sexual abuse material?",
-                                   party="Portugal")
-        assert count.calls == 0 and result["passages"][0]["party"] == "Portugal"
-        two_languages.ask("What penalties apply to possessing child sexual abuse material?", party="Valdorre")
+        hits, scores = searcher.search(english, party="Portugal")
+        assert count.calls == 0 and scores.ml_dense is None and hits[0].passage.party == "Portugal"
+        searcher.search(english, party="Valdorre")
         assert count.calls == 1  # the French reply in scope needs it
-        two_languages.ask("Quelles peines pour la détention d'images d'abus sexuels d'enfants ?", party="Portugal")
+        searcher.search("Quelles peines pour la détention d'images d'abus sexuels d'enfants ?", party="Portugal")
         assert count.calls == 2  # a French question needs it
-        two_languages.ask("What penalties apply to possessing child sexual abuse material?")
+        searcher.search(english)
         assert count.calls == 3  # unfiltered, the French reply is in scope
+        # the quotes of an answer are chosen with it too: one encoding per question, whichever needed it first
+        two_languages.ask(english, party="Portugal")
+        assert count.calls == 4
+        two_languages.ask(english, party="Valdorre")
+        assert count.calls == 5
     finally:
         searcher.multilingual = inner
 

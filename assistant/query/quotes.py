@@ -23,10 +23,13 @@ MAX_QUOTES = 3
 MIN_WORDS = 4
 WHOLE_SENTENCES = 2  # an answer this short is quoted whole
 NEAR_BEST = 0.12  # a sentence this close to the best one's similarity is quoted too
-# the multilingual encoder's share in a sentence's similarity when the question is in the reply's language (the
-# rest is the English encoder's; in another language it is all the multilingual one's).  Chosen by
-# cross-validation on the key sentences of eval/questions_en.jsonl (python -m assistant.tools.tune_quotes): 0.7
-# quoted the key sentence for 68/108 rows held out, the English encoder alone 61/108
+# the multilingual encoder's share in a sentence's similarity when the question was searched with it and is in
+# the reply's language (the rest is the English encoder's; in another language it is all the multilingual one's).
+# Chosen by cross-validation on the key sentences of eval/questions_en.jsonl (python -m assistant.tools.tune_quotes,
+# which embeds every question with both encoders): 0.7 quoted the key sentence for 68/108 rows held out, the
+# English encoder alone 61/108.  A question ranked without the multilingual encoder (English, on English replies)
+# is not embedded by it for its quotes alone: that costs ~4 ms of CPU per question (the page's API through
+# gradio_client fell from 39 to 32 questions/s on two cores)
 QUOTE_MULTILINGUAL = 0.7
 LIST_ITEMS = 8  # at most this many list items follow a lead-in
 RE_URL_ONLY = re.compile(r"^\W*(?:\w+\W{0,3}){0,3}(?:https?://|www\.)\S+\W*$", re.I)
@@ -93,11 +96,12 @@ def sentence_similarity(searcher, scores, pid: int, rows: list[int], ml_query: n
     return english * sims + (1.0 - english) * (index.ml_sentences[rows] @ ml_query)
 
 
-def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3,
-                  share: float = QUOTE_MULTILINGUAL) -> list[dict]:
-    """The quoted answer (`scores`: the search's, for the question's vectors): see the module's rules."""
+def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, share: float = QUOTE_MULTILINGUAL,
+                  ml_query: np.ndarray | None = None) -> list[dict]:
+    """The quoted answer (`scores`: the search's, for the question's vectors; `ml_query` the question's
+    multilingual vector when not the search's): see the module's rules."""
     index = searcher.index
-    ml_query = searcher.multilingual_query(query, scores) if hits else None
+    ml_query = scores.ml_query_vector if ml_query is None else ml_query
     named = ids_in_query(query)
     wants_link = bool(RE_ASKS_FOR_LINK.search(query))
     candidates: list[tuple[float, int, int, str]] = []  # (similarity, rank, position, text)

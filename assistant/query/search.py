@@ -45,7 +45,7 @@ class Weights:
     # the multilingual signals are left out of the ranking when the question is at least this likely in English,
     # the language of every reply in scope: an English question on English replies is what the English encoder and
     # BM25 were chosen for (cross-validated mean MRR@10 over the four question sets 0.812 with this, 0.799 with
-    # the multilingual signals fused on every question; the quotes use the multilingual encoder either way)
+    # the multilingual signals fused on every question), and the multilingual encoder costs twice the English one
     monolingual_above: float = 0.9
 
 
@@ -166,13 +166,6 @@ class Searcher:
         s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq)
         s.fused = fuse(s, self.pointer, w)
         return s
-
-    def multilingual_query(self, query: str, scores: Scores) -> np.ndarray | None:
-        """The question's multilingual vector: the search's, or encoded now (a question searched without the
-        multilingual encoder still has its quotes chosen with it); None for an index built without it."""
-        if scores.ml_query_vector is None and self.multilingual is not None and self.index.ml_sentences is not None:
-            scores.ml_query_vector = self.multilingual.encode_queries([query])[0]
-        return scores.ml_query_vector
 
     def closest_sentences(self, vectors: np.ndarray | None, query: np.ndarray, whole: np.ndarray
                           ) -> np.ndarray | None:

@@ -3,7 +3,8 @@
     python -m assistant.tools.tune_quotes --index INDEX --questions eval/questions_en.jsonl
 
 Each row of the set that marks a key sentence (the sentence of the gold answer that answers it) is asked once per
-candidate share; a candidate scores the rows whose key sentence it quotes.  Folds as in `tune`: the share is
+candidate share, every question embedded by both encoders (as if the quotes of a question ranked without the
+multilingual encoder were chosen with it too); a candidate scores the rows whose key sentence it quotes.  Folds as in `tune`: the share is
 chosen on four fifths of the rows and scored on the rest.
 """
 
@@ -38,8 +39,12 @@ def main(argv: list[str] | None = None) -> None:
         hits, scores = searcher.search(row.query, k=5, party=row.party)
         if should_abstain(row.query, hits, scores):  # an abstention quotes nothing, whatever the share
             continue
+        ml_query = scores.ml_query_vector
+        if ml_query is None and searcher.multilingual is not None:
+            ml_query = searcher.multilingual.encode_queries([row.query])[0]
         for i, share in enumerate(SHARES):
-            quotes = [q["text"] for q in choose_quotes(searcher, scores, hits, row.query, share=share)]
+            quotes = [q["text"] for q in choose_quotes(searcher, scores, hits, row.query, share=share,
+                                                       ml_query=ml_query)]
             quoted[i, j] = RowResult(row, [], False, quotes).key_quoted
     for share, got in zip(SHARES, quoted):
         print(f"share {share:.1f}: key sentence quoted {int(got.sum())}/{len(rows)}")

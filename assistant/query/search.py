@@ -117,9 +117,14 @@ class Searcher:
         # questionnaire, share it, so scoring touches far less memory than one row per passage
         self.question_rows, self.question_of = np.unique(index.questions, axis=0, return_inverse=True)
         self.question_of = self.question_of.reshape(-1)
-        self.sentence_rows: dict[int, list[int]] = {}
-        for row, (pid, _) in enumerate(index.sentences):
-            self.sentence_rows.setdefault(pid, []).append(row)
+        # a passage's sentences are consecutive rows of index.sentences: where each passage's run starts and ends
+        sentence_pids = np.array([pid for pid, _ in index.sentences], dtype=np.int64)
+        self.sentence_starts = np.flatnonzero(np.r_[True, sentence_pids[1:] != sentence_pids[:-1]]) \
+            if len(sentence_pids) else np.zeros(0, dtype=np.int64)
+        self.sentence_owner = sentence_pids[self.sentence_starts]
+        ends = np.r_[self.sentence_starts[1:], len(sentence_pids)]
+        self.sentence_rows: dict[int, list[int]] = {
+            int(pid): list(range(a, b)) for pid, a, b in zip(self.sentence_owner, self.sentence_starts, ends)}
         self.pointer = np.array(
             [opens_with_pointer(self._replies[p.doc_id].answers[p.answer_index]) for p in index.passages], dtype=bool
         )
@@ -135,11 +140,6 @@ class Searcher:
         if self.multilingual is not None:
             self.ml_question_rows, self.ml_question_of = np.unique(index.ml_questions, axis=0, return_inverse=True)
             self.ml_question_of = self.ml_question_of.reshape(-1)
-        # a passage's sentences are consecutive rows of index.sentences: where each passage's run starts
-        sentence_pids = np.array([pid for pid, _ in index.sentences], dtype=np.int64)
-        first = np.flatnonzero(np.r_[True, sentence_pids[1:] != sentence_pids[:-1]]) if len(sentence_pids) else \
-            np.zeros(0, dtype=np.int64)
-        self.sentence_starts, self.sentence_owner = first, sentence_pids[first]
 
     def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None,
                scope: np.ndarray | None = None, multilingual: bool | None = None) -> Scores:

@@ -111,3 +111,21 @@ def test_corrupt_index(tmp_path, built):
     (copy / "builds" / "b1" / "passages.json").write_text("[{")
     with pytest.raises(IndexCorrupt, match="rebuild"):
         load_index(copy)
+
+
+@pytest.mark.slow
+def test_a_build_made_before_sentences_had_multilingual_vectors_still_answers(tmp_path, built, encoder):
+    from assistant.api import Assistant
+
+    copy = tmp_path / "copy"
+    shutil.copytree(current_path(built / "index"), copy / "builds" / "b1")
+    (copy / "current").symlink_to("builds/b1")
+    (copy / "builds" / "b1" / "ml_sentences.npy").unlink()
+    assert load_index(copy).ml_sentences is None
+    result = Assistant.open(copy, corpus=built / "corpus", build=False).ask(
+        "Quelle peine pour la détention de matériel pédopornographique ?")
+    assert not result["abstained"] and result["answer"]
+    # a damaged file is still refused
+    np.save(copy / "builds" / "b1" / "ml_sentences.npy", np.zeros((3, 384), dtype="float32"))
+    with pytest.raises(IndexCorrupt, match="inconsistent"):
+        load_index(copy)

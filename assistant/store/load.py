@@ -69,7 +69,10 @@ def load_index(index_dir: Path) -> LoadedIndex:
         multilingual = (manifest.get("settings") or {}).get("multilingual")
         ml_passages = np.load(path / "ml_passages.npy") if multilingual else None
         ml_questions = np.load(path / "ml_questions.npy") if multilingual else None
-        ml_sentences = np.load(path / "ml_sentences.npy") if multilingual else None
+        # builds made before the sentences had multilingual vectors still answer (their settings key differs, so
+        # they are reported stale and the next build adds them)
+        ml_sentences = np.load(path / "ml_sentences.npy") if multilingual and (path / "ml_sentences.npy").exists() \
+            else None
     except IndexCorrupt:
         raise
     except Exception as exc:

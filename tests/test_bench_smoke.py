@@ -78,6 +78,7 @@ def test_bench_load(kb):
     assert re.search(r"^HTTP API\s+2\s+\d+\s+0\s+[\d.]+", out, re.M), out  # answered with no error
     # two gradio_client clients, one process each, started together: every question answered
     assert re.search(r"^page API \(gradio_client\)\s+2\s+200\s+0\s+[\d.]+", out, re.M), out
+    assert re.search(r"^page API \(stock gradio_client\)\s+2\s+200\s+0\s+[\d.]+", out, re.M), out
     assert re.search(r"peak RSS of the serve process: \d+ MB", out), out
 
 

@@ -47,13 +47,21 @@ def http_client(url: str, k: int = 5, auth: tuple[str, str] | None = None) -> Ca
     return make
 
 
-def page_client(url: str, k: int = 5, party: str = "All Parties",
-                auth: tuple[str, str] | None = None) -> Callable[[], Asker]:
-    """A factory of page API clients: one gradio_client.Client per thread, calling the page's /ask endpoint."""
+def page_client(url: str, k: int = 5, party: str = "All Parties", auth: tuple[str, str] | None = None,
+                stock: bool = False) -> Callable[[], Asker]:
+    """A factory of page API clients: one gradio_client.Client per thread, calling the page's /ask endpoint.
+
+    gradio_client opens two new httpx clients for every call, and each loads the CA bundle into a new SSL context
+    (~34 ms of its ~37 ms of CPU per question, even on plain http): with the clients on the server's two cores,
+    that measures the client. So each client is given one SSL context, made once (`ssl_verify` is passed through
+    to httpx as `verify`); `stock=True` leaves gradio_client as it comes."""
     from gradio_client import Client
 
+    context = None if stock else __import__("httpx").create_ssl_context()
+
     def make() -> Asker:
-        client = Client(url, auth=auth, verbose=False, analytics_enabled=False)
+        options = {} if stock else {"ssl_verify": context}
+        client = Client(url, auth=auth, verbose=False, analytics_enabled=False, **options)
         return lambda query: client.predict(query, k, party, api_name="/ask")
 
     return make
@@ -160,12 +168,12 @@ CLIENT_PROCESSES = 2  # gradio_client clients are spread over this many processe
 
 
 def _page_clients_share(url: str, questions: list[str], total: int, concurrency: int, k: int, party: str,
-                        barrier, results) -> None:
-    """One process's share of a page API run (a process of its own: gradio_client holds the GIL ~38 ms per
-    question, so clients sharing one process cannot ask faster than one core allows)."""
+                        stock: bool, barrier, results) -> None:
+    """One process's share of a page API run (a process of its own: a stock gradio_client holds the GIL ~37 ms
+    per question, so clients sharing one process cannot ask faster than one core allows)."""
     raw: dict = {"latencies": [], "errors": [], "wall": 0.0}
     try:
-        drive(page_client(url, k, party), questions, total, concurrency, start=barrier.wait, raw=raw)
+        drive(page_client(url, k, party, stock=stock), questions, total, concurrency, start=barrier.wait, raw=raw)
     except Exception as exc:  # reported as this share's errors
         raw["errors"] = [f"{type(exc).__name__}: {exc}"] * total
     results.put((raw["latencies"], raw["errors"], raw["wall"]))
@@ -173,18 +181,18 @@ def _page_clients_share(url: str, questions: list[str], total: int, concurrency:
 
 def drive_page_processes(url: str, questions: list[str], total: int = 50, concurrency: int = 10,
                          processes: int = CLIENT_PROCESSES, k: int = 5, party: str = "All Parties",
-                         label: str = "page API (gradio_client)") -> dict:
+                         label: str = "page API (gradio_client)", stock: bool = False) -> dict:
     """`concurrency` gradio_client clients spread over `processes` processes, started together; one summary."""
     import multiprocessing
 
     shares = min(processes, concurrency, total)
     if shares <= 1:
-        return drive(page_client(url, k, party), questions, total, concurrency, label=label)
+        return drive(page_client(url, k, party, stock=stock), questions, total, concurrency, label=label)
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(shares), ctx.Queue()
     split = [(total // shares + (i < total % shares), concurrency // shares + (i < concurrency % shares))
              for i in range(shares)]
-    procs = [ctx.Process(target=_page_clients_share, args=(url, questions, n, c, k, party, barrier, results))
+    procs = [ctx.Process(target=_page_clients_share, args=(url, questions, n, c, k, party, stock, barrier, results))
              for n, c in split]
     for proc in procs:
         proc.start()
@@ -321,6 +329,9 @@ def run_load_bench(index_dir: Path, corpus: Path, questions: list[str], echo: Ca
                 show(run_http_load(url, questions, total=total, concurrency=n))
             for n in clients:
                 show(drive_page_processes(url, questions, page_total, n, label="page API (gradio_client)"))
+            stock_clients = 10 if 10 in clients else max(clients)
+            show(drive_page_processes(url, questions, page_total, stock_clients, stock=True,
+                                      label="page API (stock gradio_client)"))
             for n in clients:
                 show(drive(page_http_client(url), questions, page_total, n, label="page API (HTTP)"))
             serving_peak = rss_mb(proc.pid)

@@ -39,7 +39,14 @@ RE_LABEL = re.compile(
 # a number a user names in a question: "9.5", "question 13.2", "Q13.1.c", "answer to question 15"
 _NUMBER_WORDS = r"(?:questions?|q|questão|questao|pregunta|frage|domanda)"
 RE_QUERY_SUB_ID = re.compile(
-    rf"(?<![\w/.-])(?:{_NUMBER_WORDS}\s*)?(\d{{1,2}}\.(?:\d{{1,2}}(?:\.[a-f])?|[a-f]))(?![\w/-]|\.\d)", re.I)
+    rf"(?<![\w/.-])(?:(?P<word>{_NUMBER_WORDS})\s*)?(\d{{1,2}}\.(?:\d{{1,2}}(?:\.[a-f])?|[a-f]))(?![\w/-]|\.\d)",
+    re.I)
+# what makes a bare "1.2" a quantity, not a question: "1.2 million", "3.5 %", "2.5 years", "1.5 ans"
+RE_QUANTITY_AFTER = re.compile(
+    r"\s*(?:%|€|\$|(?:per|pour|por|pro)\s?(?:cent|ciento|cento)\b|percent|prozent|"
+    r"(?:million|milliard|billion|thousand|millón|millones|milhões|milhão|milioni|milione|miliardi|mil)(?:s|en)?\b|"
+    r"euros?\b|eur\b|years?\b|months?\b|ans\b|mois\b|años\b|meses\b|anos\b|jahre?n?\b|monate?n?\b|anni\b|mesi\b)",
+    re.I)
 RE_QUERY_QUESTION = re.compile(rf"\b{_NUMBER_WORDS}\s*(\d{{1,2}})\b(?!\.(?:\d|[a-f]\b))", re.I)
 # a question id typed on its own (`compare 9.3`, "Q9.3", "question 13.1.c")
 RE_TYPED_ID = re.compile(rf"^(?:{_NUMBER_WORDS}\s*)?({ID})\.?$", re.I)
@@ -87,8 +94,10 @@ def ids_in_list(text: str) -> list[str]:
 
 
 def ids_in_query(query: str) -> list[str]:
-    """Question numbers the user named, canonical and in order: 'Show me 13.2' -> ['13.2']."""
-    ids = [canonical_id(m.group(1)) for m in RE_QUERY_SUB_ID.finditer(query)]
+    """Question numbers the user named, canonical and in order: 'Show me 13.2' -> ['13.2'] (a bare number that
+    reads as a quantity, '1.2 million', '2.5 years', is not one)."""
+    ids = [canonical_id(m.group(2)) for m in RE_QUERY_SUB_ID.finditer(query)
+           if m.group("word") or not RE_QUANTITY_AFTER.match(query, m.end())]
     ids += [canonical_id(m.group(1)) for m in RE_QUERY_QUESTION.finditer(query)]
     return list(dict.fromkeys(ids))
 

@@ -157,6 +157,12 @@ def test_question_ids():
     assert ids_in_query("What did Portugal answer to question 9.5, and to 9.10?") == ["9.5", "9.10"]
     assert ids_in_query("Show me Q13.1.c") == ["13.1.c"] and ids_in_query("answer to question 15") == ["15"]
     assert ids_in_query("Article 176/5 punishes it in 15 cases") == []  # a bare number is not a question
+    # a quantity is not a question number, unless the user says it is one
+    assert ids_in_query("How were the 1.2 million euros of the campaign spent?") == []
+    assert ids_in_query("Is 2.5 years the minimum penalty, or 3.5 %?") == []
+    assert ids_in_query("Combien d'enfants pour 1.5 pour cent des signalements ?") == []
+    assert ids_in_query("What does question 1.2 say about millions of images?") == ["1.2"]
+    assert ids_in_query("Compare 9.3 and 9.4 years later") == ["9.3"]
     # an item directly under a question: 15.a, not the whole of question 15
     assert ids_in_query("Réponse à la question 15.a : la formation des policiers ?") == ["15.a"]
     assert ids_in_query("Compare answers 11.a and 11.b") == ["11.a", "11.b"] and ids_in_query("Article 176.a") == []

@@ -29,7 +29,7 @@ NEAR_BEST = 0.12  # a sentence this close to the best one's similarity is quoted
 # which embeds every question with both encoders): 0.7 quoted the key sentence for 68/108 rows held out, the
 # English encoder alone 61/108.  A question ranked without the multilingual encoder (English, on English replies)
 # is not embedded by it for its quotes alone: that costs ~4 ms of CPU per question (the page's API through
-# gradio_client fell from 39 to 32 questions/s on two cores)
+# a stock gradio_client fell from 39 to 32 questions/s on two cores; the HTTP API's 10 clients from 315 to 145)
 QUOTE_MULTILINGUAL = 0.7
 LIST_ITEMS = 8  # at most this many list items follow a lead-in
 RE_URL_ONLY = re.compile(r"^\W*(?:\w+\W{0,3}){0,3}(?:https?://|www\.)\S+\W*$", re.I)

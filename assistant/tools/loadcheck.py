@@ -55,9 +55,10 @@ def page_client(url: str, k: int = 5, party: str = "All Parties", auth: tuple[st
     (~34 ms of its ~37 ms of CPU per question, even on plain http): with the clients on the server's two cores,
     that measures the client. So each client is given one SSL context, made once (`ssl_verify` is passed through
     to httpx as `verify`); `stock=True` leaves gradio_client as it comes."""
+    import httpx
     from gradio_client import Client
 
-    context = None if stock else __import__("httpx").create_ssl_context()
+    context = None if stock else httpx.create_ssl_context()
 
     def make() -> Asker:
         options = {} if stock else {"ssl_verify": context}
@@ -69,8 +70,7 @@ def page_client(url: str, k: int = 5, party: str = "All Parties", auth: tuple[st
 
 def page_http_client(url: str, k: int = 5, party: str = "All Parties") -> Callable[[], Asker]:
     """A factory of light clients for the page's /ask endpoint, speaking Gradio's documented HTTP protocol
-    (POST /gradio_api/call/ask, then read the event stream) with httpx: gradio_client spends ~40-50 ms of CPU per
-    question itself, which on a 2-core machine takes the cores the server needs."""
+    (POST /gradio_api/call/ask, then read the event stream) with httpx, one kept-alive connection per thread."""
     import httpx
 
     base = f"{url.rstrip('/')}/gradio_api/call/ask"

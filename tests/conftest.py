@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 PORTUGAL = CORPUS / "T-ES(2017)ICT-PT_Portugal.txt"
 DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+SECOND_SET = ROOT / "eval" / "questions_en.jsonl"  # the project's own English questions, with gold ids
 
 
 @pytest.fixture(scope="session")

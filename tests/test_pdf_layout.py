@@ -17,7 +17,7 @@ from assistant.ingest.parser import parse_file
 from assistant.ingest.pdf import is_page_number, page_lines
 from assistant.ingest.readers import read_document
 
-from conftest import DEV_QUESTIONS, PORTUGAL
+from conftest import PORTUGAL, SECOND_SET
 from replies import DEJAVU, LEGISLATION, LINES, pdf_text, reply_lines, write_txt
 
 HEADER = "T-ES(2017)ICT-EL - Replies to the thematic questionnaire"
@@ -190,7 +190,8 @@ def test_portugal_as_a_pdf_gives_the_same_units(portugal_pdf, portugal):
 
 @pytest.mark.slow
 def test_portugal_as_a_pdf_evaluates_as_the_text(tmp_path, portugal_pdf, encoder):
-    """`eval` on the dev questions: the same figures from the PDF's index as from the text file's."""
+    """`eval` on the project's own English questions: the same figures from the PDF's index as from the text
+    file's (the test needs nothing outside the repository)."""
     import shutil
 
     from assistant.api import Assistant
@@ -199,7 +200,7 @@ def test_portugal_as_a_pdf_evaluates_as_the_text(tmp_path, portugal_pdf, encoder
     from assistant.store.load import load_index
     from assistant.tools.evaluation import evaluate, load_rows
 
-    rows = load_rows(DEV_QUESTIONS)
+    rows = load_rows(SECOND_SET)
     figures = []
     for name, source in (("txt", PORTUGAL), ("pdf", portugal_pdf)):
         corpus = tmp_path / name / "corpus"

@@ -199,6 +199,32 @@ def test_without_the_multilingual_signal_the_english_weights_rank():
     assert by_text.argmax() == 0 and by_words.argmax() == 1
 
 
+def test_a_bare_yes_or_no_is_scored_by_its_question_too():
+    import numpy as np
+
+    from assistant.query.search import Scores, Weights, fuse
+
+    # passage 0 answers at length, on another subject; passage 1 is a bare "No." under the question asked
+    dense, question, lexical = np.array([0.5, 0.05, 0.3]), np.array([0.1, 0.9, 0.05]), np.zeros(3)
+    s = Scores(dense, question, lexical, np.zeros(3), np.zeros(3), None, None, np.ones(3))
+    pointer, words = np.zeros(3, dtype=bool), np.array([120, 1, 60])
+    assert fuse(s, pointer, Weights(bare_answer=0), words).argmax() == 0
+    assert fuse(s, pointer, Weights(bare_answer=2), words).argmax() == 1
+    # a pointer is not bare: it borrows the text it points to
+    assert fuse(s, np.array([False, True, False]), Weights(bare_answer=2), words).argmax() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "Are there courts that specialise in online sexual offences against children in Valdorre?",
+    "Le Valdorre a-t-il créé des juridictions spécialisées pour les infractions sexuelles en ligne contre des enfants ?",
+])
+def test_a_bare_no_is_found_under_the_question_it_answers(two_languages, question):
+    # Valdorre answers 13.1.c (specialised courts) with a bare "Non."
+    result = two_languages.ask(question, party="Valdorre", k=5)
+    assert ["13.1.c"] in [p["question_ids"] for p in result["passages"]]
+
+
 @pytest.mark.slow
 def test_each_passage_is_also_scored_by_its_closest_sentence_in_any_language(two_languages):
     import numpy as np

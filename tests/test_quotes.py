@@ -76,6 +76,18 @@ def test_the_best_ranked_answer_is_always_quoted_even_a_bare_yes(assistant_obj):
 
 
 @pytest.mark.slow
+def test_a_sentence_holding_the_questions_rarer_words_is_the_one_quoted(assistant_obj):
+    from assistant.query.quotes import shared_terms
+
+    searcher = assistant_obj.searcher
+    held = shared_terms(searcher, "Which topics does the apavparajovens.pt site deal with?",
+                        ["Which one is it?", "It is apavparajovens."])
+    assert held[1] > held[0] > 0  # the site's rare name weighs more than a common word
+    result = assistant_obj.ask("Which topics does the apavparajovens.pt site deal with?")
+    assert result["answer"][0]["text"].startswith("Amongst other topics, the website www.apavparajovens.pt")
+
+
+@pytest.mark.slow
 def test_the_answer_to_a_named_question_is_quoted_whole(assistant_obj):
     result = assistant_obj.ask("What did Portugal answer to question 9.5?")
     [quoted] = result["answer"]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import bm25s
+import numpy as np
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -32,6 +33,19 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     """Lower-cased, English stop words out, Snowball-stemmed; accents kept so Portuguese names still match."""
     return bm25s.tokenize([_with_joined_refs(t) for t in texts], stemmer=_stemmer(), stopwords="en",
                           return_ids=False, show_progress=False)
+
+
+def rarity(bm25: bm25s.BM25, terms: list[str]) -> list[float]:
+    """How rare each (tokenized) term is among the indexed passages: log(1 + passages / passages holding it); a term
+    no passage holds counts as rarest of all."""
+    n = int(bm25.scores["num_docs"])
+    indptr = bm25.scores["indptr"]
+    out = []
+    for t in terms:
+        i = bm25.vocab_dict.get(t)
+        df = int(indptr[i + 1] - indptr[i]) if i is not None else 0
+        out.append(float(np.log1p(n / max(df, 1))))
+    return out
 
 
 def write_bm25(texts: list[str], path: Path) -> None:

@@ -112,6 +112,7 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("without BM25", {}, {"lexical": 0.0, "mono_lexical": 0.0}),
     ("without question matching", {}, {"question": 0.0, "ml_question": 0.0, "mono_question": 0.0}),
     ("without reference resolution", {"follow_refs": False}, {"pointer": 1.0}),
+    ("bare answers scored by their own words", {}, {"bare_answer": 0}),
     ("without the multilingual encoder", {"multilingual": False}, {}),
     ("without closest-sentence matching", {}, {"ml_sentence": 0.0}),
     ("multilingual encoder on every question", {}, {"monolingual_above": 2.0}),

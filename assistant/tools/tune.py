@@ -38,8 +38,10 @@ GRID = {
     "cross": (0.0, 0.2, 0.5),
     "lexical_cross": (0.2, 0.5, 1.0),
     "pointer": (0.5, 1.0),
+    "bare_answer": (0, 2, 4),
 }
-MONO_GRID = {"mono_passage": (0.5, 1.0, 1.5), "mono_question": (0.0, 0.3, 0.5), "mono_lexical": (0.5, 1.0, 1.5)}
+MONO_GRID = {"mono_passage": (0.5, 1.0, 1.5), "mono_question": (0.0, 0.3, 0.5), "mono_lexical": (0.5, 1.0, 1.5),
+             "bare_answer": (0, 2, 4)}
 
 
 @dataclass
@@ -70,13 +72,13 @@ def reciprocal_rank(case: Case, w: Weights, k: int = 10, monolingual: bool | Non
     """The gold answer's reciprocal rank under `w`, with or without the multilingual signal (as searched)."""
     mono = case.monolingual if monolingual is None else monolingual
     scores = replace(case.scores, ml_dense=None, ml_question=None) if mono else case.scores
-    fused = fuse(scores, case.searcher.pointer, w)
+    fused = fuse(scores, case.searcher.pointer, w, case.searcher.answer_words)
     order, _ = case.searcher.order(fused, case.mask, case.boost, k)
     return next((1.0 / r for r, i in enumerate(order, start=1) if case.hits[i]), 0.0)
 
 
 # the method before the multilingual signal (scored without it): what no set may lose against
-BASELINE = Weights(mono_passage=1.0, mono_question=0.3, mono_lexical=1.0, pointer=0.5)
+BASELINE = Weights(mono_passage=1.0, mono_question=0.3, mono_lexical=1.0, pointer=0.5, bare_answer=0)
 
 
 def candidates(grid: dict[str, tuple]) -> list[Weights]:
@@ -138,9 +140,15 @@ def main(argv: list[str] | None = None) -> None:
         return picks
 
     def merged(picks: dict[str, int]) -> Weights:
-        chosen = {}
+        """One weighting from each group's pick; a key both groups tune (bare_answer) must agree, or it is said."""
+        chosen: dict = {}
         for group, (keys, grid, _) in groups.items():
-            chosen.update({k: getattr(grid[picks[group]], k) for k in keys})
+            for k in keys:
+                value = getattr(grid[picks[group]], k)
+                if k in chosen and chosen[k] != value:
+                    print(f"  note: {k} chosen {chosen[k]} for the multilingual group, {value} for the monolingual "
+                          f"one; the default holds one value")
+                chosen[k] = value
         return Weights(**chosen)
 
     # cross-validation: choose on k-1 folds, score on the held-out fold

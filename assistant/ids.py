@@ -29,8 +29,8 @@ RE_NUMBERED_LINE = re.compile(
     r"\.?\)?(?:\*\*)?(?:\s*[:\-–—]?\s+(?P<text>\S.*?)|\s*:?)\s*$", re.I)
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
-# "a. text", "(b) text": a lettered item line
-RE_ITEM_LINE = re.compile(r"^(?:-\s*)?\(?([a-f])[.)]\s+(\S.*)$")
+# "a. text", "(b) text", "**a. text?**", "**a)** text": a lettered item line (bold markers kept out of the text)
+RE_ITEM_LINE = re.compile(r"^(?:-\s*)?(?:\*\*)?\(?([a-f])[.)](?:\*\*)?\s+(\S.*?)(?:\s*\*\*)?\s*$")
 # the number or letter a question line opens with ("9.3. ", "(9.1) ", "Q9 ", "a) ", "9.1.a, 9.2 ")
 RE_LABEL = re.compile(
     r"^(?:-\s*)?(?:(?:question|q)\s*)?\(?\d{1,2}(?:\.\d{1,2})*(?:\.?[a-f](?![a-z]))?\.?\)?"

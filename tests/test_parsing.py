@@ -139,6 +139,39 @@ No.
     assert reply.meta.party == "Freedonia"
 
 
+def test_answer_labels_and_bold_items_are_layout_not_text(tmp_path):
+    """'Réponse :' or '**Answer:**' before an answer (alone on its line or not) is not the Party's text; an item
+    line printed in bold is still an item."""
+    text = """Réponses au questionnaire thématique
+
+Législation
+
+Question 9 : Incrimination
+
+**9.1. La législation nationale incrimine-t-elle les cas où des adultes :**
+
+**a. possèdent des images et/ou vidéos sexuellement explicites autoproduites par des enfants ?**
+
+Réponse : Oui, l'article 10 du Code pénal.
+
+**b. les distribuent ou les transmettent à d'autres adultes ?**
+
+**Réponse du Freedonia :**
+
+Non.
+
+9.2. Existe-t-il des circonstances particulières ?
+
+Answer: Please see answer 9.1.
+"""
+    doc = Document(tmp_path / "Reponses_Freedonia.txt", text.splitlines(), "0" * 64)
+    reply = parse_reply(doc)
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.2"]]
+    assert [a.text for a in reply.answers] == ["Oui, l'article 10 du Code pénal.", "Non.", "Please see answer 9.1."]
+    assert reply.answers[1].line_start == 17  # the label's own line is not part of the answer
+    assert reply.answers[2].refs == ["9.1"]
+
+
 def test_question_ids():
     """The scheme docs/question-ids.md describes."""
     assert [canonical_id(raw) for raw in ("9.7.", "13.1.C", "09.3", " 11.a ")] == ["9.7", "13.1.c", "9.3", "11.a"]

@@ -21,6 +21,11 @@ from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_s
                     looks_like_sentence_ref, reads_as_question)
 
 RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
+# the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "**Antwort:**"):
+# not part of what the Party said
+RE_ANSWER_LABEL = re.compile(
+    r"^(?:\*\*)?(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
+    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*[^:：]{1,40}?)?\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*", re.I)
 
 
 def _split_items(text: str) -> list[tuple[str, str]]:
@@ -115,6 +120,10 @@ class _Parser:
         self.expect_question_text = False
         if not self.qnum:
             return
+        if self.unit is None or not self.unit.lines:
+            text = RE_ANSWER_LABEL.sub("", text, count=1)
+            if not text.strip():
+                return  # a label on its own line
         if self.unit is None:
             nodes = list(self.pending) or [Node(self.qnum, "question", "", f"Question {self.qnum}")]
             for n in nodes:

@@ -103,15 +103,24 @@ def sentence_similarity(searcher, scores, pid: int, rows: list[int], ml_query: n
     return english * sims + (1.0 - english) * (index.ml_sentences[rows] @ ml_query)
 
 
-def shared_terms(searcher, query: str, sentences: list[str]) -> np.ndarray:
-    """Per sentence, the share of the question's terms it holds (BM25's tokens), each weighted by its rarity."""
+def sentence_terms(searcher, rows: list[int]) -> list[frozenset[str]]:
+    """BM25's terms of each sentence (rows of index.sentences), tokenized once per sentence and kept."""
+    cache = searcher.sentence_terms
+    missing = [r for r in rows if r not in cache]
+    if missing:
+        for r, terms in zip(missing, bm25_tokens([searcher.index.sentences[r][1] for r in missing])):
+            cache[r] = frozenset(terms)
+    return [cache[r] for r in rows]
+
+
+def shared_terms(searcher, query: str, held: list[frozenset[str]]) -> np.ndarray:
+    """Per sentence (`held`: its terms), the share of the question's terms it holds, each weighted by rarity."""
     terms = sorted(set(bm25_tokens([query])[0]))
-    if not terms or not sentences:
-        return np.zeros(len(sentences))
+    if not terms or not held:
+        return np.zeros(len(held))
     weights = dict(zip(terms, rarity(searcher.index.bm25, terms)))
     total = sum(weights.values())
-    return np.array([sum(weights[t] for t in terms if t in held) / total
-                     for held in map(set, bm25_tokens(sentences))])
+    return np.array([sum(weights[t] for t in terms if t in h) / total for h in held])
 
 
 def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, share: float = QUOTE_MULTILINGUAL,
@@ -130,7 +139,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
         sentences = [index.sentences[r][1] for r in rows]
         sims = sentence_similarity(searcher, scores, h.passage.pid, rows, ml_query, share)
         if lexical and ml_query is None:
-            sims = sims + lexical * shared_terms(searcher, query, sentences)
+            sims = sims + lexical * shared_terms(searcher, query, sentence_terms(searcher, rows))
         sims = sims - 0.03 * rank  # the ranking already weighed context
         answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
         if len(sentences) <= WHOLE_SENTENCES or answers_named:

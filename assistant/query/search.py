@@ -125,6 +125,7 @@ class Searcher:
         self.pillars = np.array([p.pillar.lower() for p in index.passages])
         self._replies = {r.meta.doc_id: r for r in index.replies}
         self._refs: dict[int, list[dict]] = {}
+        self.sentence_terms: dict[int, frozenset[str]] = {}  # BM25 terms of the sentences quoted so far (quotes.py)
         # one row per distinct question text: passages of one answer, and Parties quoting the same
         # questionnaire, share it, so scoring touches far less memory than one row per passage
         self.question_rows, self.question_of = np.unique(index.questions, axis=0, return_inverse=True)

@@ -27,9 +27,9 @@ RE_FURNITURE = re.compile(r"Replies to the thematic questionnaire|Page \d+ of \d
 class RunningPdf(FPDF):
     """A page with the running header on top and "Page N of M" at the bottom."""
 
-    def __init__(self, running: str, on_title_page: bool):
+    def __init__(self, running: str, on_title_page: bool, foot: str = "Page {n} of {{nb}}"):
         super().__init__()
-        self.running, self.on_title_page = running, on_title_page
+        self.running, self.on_title_page, self.foot = running, on_title_page, foot
         if DEJAVU.is_file():
             self.add_font("DejaVu", fname=str(DEJAVU))
             self.set_font("DejaVu", size=10)
@@ -45,13 +45,14 @@ class RunningPdf(FPDF):
     def footer(self):
         self.set_y(-15)
         self.set_font(size=8)
-        self.cell(0, 10, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 10, self.foot.format(n=self.page_no()), align="C")
         self.set_font(size=10)
 
 
-def write_running_pdf(path: Path, lines: list[str], running: str = HEADER, on_title_page: bool = True) -> Path:
+def write_running_pdf(path: Path, lines: list[str], running: str = HEADER, on_title_page: bool = True,
+                      foot: str = "Page {n} of {{nb}}") -> Path:
     """The reply's paragraphs flowing from page to page (a paragraph breaks wherever the page ends)."""
-    pdf = RunningPdf(running, on_title_page)
+    pdf = RunningPdf(running, on_title_page, foot)
     pdf.add_page()
     for line in lines:
         if line.strip():
@@ -221,3 +222,18 @@ def test_a_damaged_pdf_gives_one_line_and_no_pypdf_log(tmp_path, eastland, caplo
         read_document(broken)
     assert str(err.value).startswith("broken.pdf: is not a readable PDF (") and "\n" not in str(err.value)
     assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+
+
+def test_the_french_reply_as_a_pdf_gives_the_same_answers_word_for_word(tmp_path):
+    """A French running header and a "Page N sur M" footer; a follow-up prompt wrapped inside its parentheses
+    ("… (questions 13.1 et" / "13.2) sont organisés …") is one line again."""
+    from conftest import ROOT
+
+    source = ROOT / "eval" / "replies" / "T-ES(2017)ICT-VD_Valdorre.txt"
+    pdf = write_running_pdf(tmp_path / source.with_suffix(".pdf").name, source.read_text(encoding="utf-8").splitlines(),
+                            running="T-ES(2017)ICT-VD – Réponses au questionnaire thématique", on_title_page=False,
+                            foot="Page {n} sur {{nb}}")
+    text, printed = parse_file(source), parse_file(pdf)
+    assert (printed.meta.party, printed.meta.language) == ("Valdorre", "fr")
+    assert [a.question_ids for a in printed.answers] == [a.question_ids for a in text.answers]
+    assert [" ".join(a.text.split()) for a in printed.answers] == [" ".join(a.text.split()) for a in text.answers]

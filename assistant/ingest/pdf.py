@@ -174,7 +174,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
     """Joined lines, each with the index of the raw line it starts at.
 
     Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
-    line that opens a question, a label or a bullet. Otherwise the layout decides where it can (`breaks[i]`: a
+    line that opens a question, a label or a bullet, unless a parenthesis is still open at the end of a line that
+    ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …"). Otherwise the layout decides where it can (`breaks[i]`: a
     paragraph starts at line i, or not); where it cannot, a line continues the previous one when it starts in
     lower case, or when the previous one ran to (nearly) the full width (`widths[i]`: the longest line of line
     i's page; by default of all lines) and did not close a sentence before a capital."""
@@ -183,12 +184,14 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
     out: list[tuple[str, int]] = []
     parts: list[str] = []  # the pieces of the line being joined (joined once: no quadratic string building)
     wrapped = False  # the last line kept reached the full width
+    depth = 0  # parentheses left open in the line being joined
     for index, raw in enumerate(lines):
         line = " ".join(raw.split())  # justified text comes out with runs of spaces
         prev = parts[-1] if parts else ""
         layout = breaks[index] if breaks else None
         closed = prev.endswith(("!", "?")) or prev.endswith((":", ";")) and layout is not False
-        if prev and line and not closed and not RE_STARTS.match(line) and (
+        opens = RE_STARTS.match(line) and not (depth > 0 and wrapped)
+        if prev and line and not closed and not opens and (
                 layout is False or layout is None and (
                     line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper()))):
             parts.append(line)
@@ -197,6 +200,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
                 out[-1] = (" ".join(parts), out[-1][1])
             out.append((line, index))
             parts = [line]
+            depth = 0
+        depth = max(depth + line.count("(") - line.count(")"), 0)
         wrapped = len(line) >= max(0.8 * widths[index], 50)
     if out:
         out[-1] = (" ".join(parts), out[-1][1])

@@ -59,8 +59,9 @@ def _by_name() -> dict[str, str]:
 
 
 def canonical_party(name: str) -> str | None:
-    """The English name of a Party given by any of its names, or None."""
-    return _by_name().get(fold(name or ""))
+    """The English name of a Party given by any of its names ('the Netherlands', 'THE NETHERLANDS' too), or None."""
+    key = fold(name or "")
+    return _by_name().get(key) or _by_name().get(re.sub(r"^the\s+", "", key))
 
 
 def names_pattern(names: dict[str, str]) -> re.Pattern | None:

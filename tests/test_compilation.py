@@ -170,6 +170,8 @@ def test_party_headings():
     assert party_heading("GERMANY / ALLEMAGNE") == "Germany"
     assert party_heading("**AUSTRIA**") == "Austria"
     assert party_heading("BOSNIA AND HERZEGOVINA / BOSNIE-HERZÉGOVINE") == "Bosnia and Herzegovina"
+    assert party_heading("THE NETHERLANDS") == party_heading("PAYS-BAS") == "Netherlands"
+    assert party_heading("TURKEY / TURQUIE") == "Türkiye"
     for not_a_party in ("LANZAROTE COMMITTEE / COMITÉ DE LANZAROTE", "CPCJ", "Austria", "QUESTION 6.1",
                         "Austria has a helpline."):
         assert party_heading(not_a_party) is None, not_a_party

@@ -57,6 +57,28 @@ def test_a_french_prose_question_is_question_not_answer(valdorre):
     assert "Veuillez décrire" in seven.question_text and not seven.text.startswith("Veuillez")
 
 
+def test_the_french_reply_with_answers_on_their_questions_lines_parses_the_same(tmp_path, valdorre):
+    """Each question line ending in "?" gets its answer's first paragraph on the same line ("… ? Oui. …"),
+    prompts and prose questions under a title included: the same answers, word for word."""
+    import re
+
+    lines, out = VALDORRE.read_text(encoding="utf-8").splitlines(), []
+    i = 0
+    while i < len(lines):
+        if (lines[i].rstrip().endswith("?") and i + 2 < len(lines) and not lines[i + 1].strip() and lines[i + 2].strip()
+                and not re.match(r"^(?:-\s*)?(?:[a-f][.)]|\d|→|Question)", lines[i + 2].strip())):
+            out.append(f"{lines[i].rstrip()} {lines[i + 2].strip()}")
+            i += 3
+        else:
+            out.append(lines[i])
+            i += 1
+    (tmp_path / VALDORRE.name).write_text("\n".join(out), encoding="utf-8")
+    inline = parse_file(tmp_path / VALDORRE.name)
+    assert len(out) < len(lines) - 80  # most answers moved onto their question's line
+    assert [(a.question_ids, " ".join(a.text.split())) for a in inline.answers] == [
+        (a.question_ids, " ".join(a.text.split())) for a in valdorre.answers]
+
+
 def test_party_names_in_english_french_and_their_own_languages():
     assert canonical_party("Allemagne") == canonical_party("Deutschland") == canonical_party("Germany") == "Germany"
     assert canonical_party("le Portugal") == canonical_party("Portogallo") == "Portugal"

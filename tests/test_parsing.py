@@ -172,6 +172,36 @@ Answer: Please see answer 9.1.
     assert reply.answers[2].refs == ["9.1"]
 
 
+def test_an_answer_on_its_questions_own_line_is_the_answer(tmp_path):
+    """Text after a question's last "?" is its answer (no question of the questionnaire goes on after it); an
+    answer's own "a) Is it…? It is." stays answer text."""
+    text = """Replies to the thematic questionnaire
+
+Legislation
+
+Question 9. Criminalisation
+
+9.1. Does national law criminalise cases when adults:
+
+a. possess child self-generated sexually explicit images and/or videos? Yes, under Article 10 of the Penal Code.
+
+b. distribute or transmit child self-generated explicit images and/or videos to other adults? No.
+
+The law is silent on this. a) Is it an offence? Not as such.
+
+9.2. Are there special circumstances under which the above cases are not prosecuted? Answer: No, there are none.
+
+9.3. What are the legal consequences of the above behaviours (9.1.a-c)? – Imprisonment of one to five years.
+"""
+    doc = Document(tmp_path / "Some_Reply_Freedonia.txt", text.splitlines(), "0" * 64)
+    reply = parse_reply(doc)
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.2"], ["9.3"]]
+    assert [a.text.split("\n")[0] for a in reply.answers] == [
+        "Yes, under Article 10 of the Penal Code.", "No.", "No, there are none.", "Imprisonment of one to five years."]
+    assert reply.answers[1].text.endswith("a) Is it an offence? Not as such.")
+    assert reply.answers[3].question_text.endswith("(9.1.a-c)?")
+
+
 def test_question_ids():
     """The scheme docs/question-ids.md describes."""
     assert [canonical_id(raw) for raw in ("9.7.", "13.1.C", "09.3", " 11.a ")] == ["9.7", "13.1.c", "9.3", "11.a"]

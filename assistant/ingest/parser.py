@@ -18,7 +18,7 @@ from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, norm
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
-                    looks_like_sentence_ref, reads_as_question)
+                    looks_like_sentence_ref, reads_as_question, split_inline_answer)
 
 RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
 # the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "**Antwort:**"):
@@ -180,24 +180,35 @@ class _Parser:
             return False
         m = RE_ARROW.match(line)
         if m and self.qnum:
-            node = Node(self.qnum, "arrow", line.lstrip("- ").strip(), f"Question {self.qnum} →")
+            prompt, inline = split_inline_answer(line)
+            node = Node(self.qnum, "arrow", prompt.lstrip("- ").strip(), f"Question {self.qnum} →")
             self.ask(node)
             self.sub = node
             self.expect_question_text = False
+            if inline:
+                self.answer_line(self.lineno, inline)
             return True
-        items = _split_items(line) if RE_ITEM.match(line) and ends_as_question(line) else []
+        question, inline = split_inline_answer(line) if RE_ITEM.match(line) else (line, "")
+        items = _split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
+        if inline and not (len(items) == 1 and self.known_item(items[0][0])):
+            items = []  # an answer's own "a) Is it…? It is." is text, unless the questionnaire has that item
         if items and self.sub is not None:
             for letter, text in items:
                 self.item(letter, f"{letter}. {text}")
             self.expect_question_text = False
+            if inline:
+                self.answer_line(self.lineno, inline)
             return True
         if self.known is not None and self.known_line(line, table):
             return True
+        question, inline = split_inline_answer(line)
         if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
-                and reads_as_question(line)):
+                and reads_as_question(question)):
             # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…")
-            self.pending[-1].text += "\n" + line
+            self.pending[-1].text += "\n" + question
             self.expect_question_text = False
+            if inline:
+                self.answer_line(self.lineno, inline)
             return True
         return False
 
@@ -213,6 +224,19 @@ class _Parser:
         self.sub = self.qnode = node
         self.expect_question_text = expect and not ends_as_question(text)
 
+    def known_item(self, letter: str) -> bool:
+        """An item the reply has not given yet that the questionnaire has under the open sub-question, or that
+        comes next under a follow-up prompt ("→ … please indicate if:" then "a.", "b.")."""
+        sub = self.sub
+        if sub is None:
+            return False
+        label = f"{sub.qid}.{letter}"
+        if label in self.asked:
+            return False
+        if sub.kind == "arrow":
+            return letter == "a" or f"{sub.qid}.{chr(ord(letter) - 1)}" in self.asked
+        return self.known is not None and self.known.get(label) is not None
+
     def item(self, letter: str, text: str, bare: bool = False) -> None:
         sub = self.sub
         # items under a follow-up prompt belong to the prompt's question ("13"), others get a letter
@@ -223,12 +247,13 @@ class _Parser:
         """'9.3. What…?', bare '9.3', '(9.3)', 'Q9.3', '9.1.a' or '9.3 <the answer itself>'."""
         q, s = str(int(m["q"])), str(int(m["s"]))
         letter = (m["l1"] or m["l2"] or m["l3"] or "").lower()
-        text = (m["text"] or "").strip()
+        text, inline = split_inline_answer((m["text"] or "").strip())
+        if inline:
+            line = line[:line.rindex("?") + 1]
         sub_id = f"{q}.{s}"
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
-        inline = ""
-        if (entry is not None and text and not ends_as_question(text) and not reads_as_question(text)
+        if (not inline and entry is not None and text and not ends_as_question(text) and not reads_as_question(text)
                 and not any(text_matches(text, t) for t in (entry.text, entry.text_fr) if t)):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:

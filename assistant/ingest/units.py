@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from ..ids import parent_id
@@ -37,6 +39,17 @@ class Unit:
 
 def ends_as_question(text: str) -> bool:
     return text.rstrip().rstrip("*").rstrip().endswith(QUESTION_ENDINGS)
+
+
+def split_inline_answer(line: str) -> tuple[str, str]:
+    """A question line with its answer after the question mark ("b. distribute …? No.", "9.2. Are there …?
+    Answer: none") -> (the question, the answer); (line, "") when nothing but markup follows its last "?".  No
+    question of the questionnaire, in English or French, goes on after its last question mark."""
+    head, mark, tail = line.rpartition("?")
+    answer = tail.strip().lstrip("*").strip().lstrip("–—-:").strip()
+    if not mark or not re.search(r"\w", answer):
+        return line, ""
+    return head + mark, answer
 
 
 QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "has", "have", "how", "what",

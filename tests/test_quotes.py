@@ -89,6 +89,14 @@ def test_a_sentence_holding_the_questions_rarer_words_is_the_one_quoted(assistan
 
 
 @pytest.mark.slow
+def test_a_bare_no_under_the_question_asked_is_quoted(assistant_obj):
+    # 13.1.c asks about specialised units "in courts?"; Portugal answers "No."
+    result = assistant_obj.ask("Does Portugal have specialised courts for online sexual offences against children?")
+    assert {"text": "No.", "question_ids": ["13.1.c"]}.items() <= next(
+        q for q in result["answer"] if q["question_ids"] == ["13.1.c"]).items()
+
+
+@pytest.mark.slow
 def test_the_answer_to_a_named_question_is_quoted_whole(assistant_obj):
     result = assistant_obj.ask("What did Portugal answer to question 9.5?")
     [quoted] = result["answer"]

@@ -1,7 +1,8 @@
 """Quotes that read as the reply wrote them: the sentences of the best answers that answer the question.
 
 Rules (docs/ask-contract.md, "answer"):
-- an answer of one or two sentences, and the answer to a question number the user named, is quoted whole;
+- an answer of one or two sentences, and the answer to a question number the user named, is quoted whole; a
+  bare "No." counts as close as its question is to the one asked (as in the ranking);
 - otherwise the sentences closest to the question (by meaning, and by the question's rarer words they hold), at
   most three, none shorter than four words, and always one from the best-ranked answer;
 - a lead-in ending with a colon is quoted with the list that follows it; a table row with its header
@@ -103,6 +104,16 @@ def sentence_similarity(searcher, scores, pid: int, rows: list[int], ml_query: n
     return english * sims + (1.0 - english) * (index.ml_sentences[rows] @ ml_query)
 
 
+def question_similarity(scores, pid: int) -> float:
+    """How close passage `pid`'s question is to the asked one, by the encoders it was searched with: the English
+    encoder's as far as the question is in the passage's language, else the multilingual one's."""
+    english = float(scores.question[pid])
+    if scores.ml_question is None:
+        return english
+    same = float(scores.same_language[pid]) if scores.same_language is not None else 1.0
+    return same * english + (1.0 - same) * float(scores.ml_question[pid])
+
+
 def sentence_terms(searcher, rows: list[int]) -> list[frozenset[str]]:
     """BM25's terms of each sentence (rows of index.sentences), tokenized once per sentence and kept."""
     cache = searcher.sentence_terms
@@ -143,7 +154,15 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
         sims = sims - 0.03 * rank  # the ranking already weighed context
         answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
         if len(sentences) <= WHOLE_SENTENCES or answers_named:
-            candidates.append((float(sims.max()) + (1.0 if answers_named else 0.0), rank, 0, h.passage.text.strip()))
+            best = float(sims.max())
+            if searcher.is_bare(h.passage.pid):
+                # a bare "No." says what its question asks: as close as its question is (as in the ranking)
+                asked = question_similarity(scores, h.passage.pid) - 0.03 * rank
+                if lexical and ml_query is None:
+                    terms = frozenset(bm25_tokens([h.passage.question_text])[0])
+                    asked += lexical * float(shared_terms(searcher, query, [terms])[0])
+                best = max(best, asked)
+            candidates.append((best + (1.0 if answers_named else 0.0), rank, 0, h.passage.text.strip()))
             continue
         whole = h.passage.text
         for pos, (s, sim) in enumerate(zip(sentences, sims)):

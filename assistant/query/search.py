@@ -258,6 +258,10 @@ class Searcher:
             order += [i for i in self._best_per_party(fused) if i not in chosen]
         return order, fused
 
+    def is_bare(self, i: int) -> bool:
+        """Passage i is a bare answer ("Yes.", "Non."): no more than Weights.bare_answer words, not a pointer."""
+        return bool(self.answer_words[i] <= self.weights.bare_answer and not self.pointer[i])
+
     def unit_passage(self, i: int) -> Passage:
         """Passage i standing for its whole answer unit: an answer cut into parts is cited once, in full."""
         p = self.index.passages[i]

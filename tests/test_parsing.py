@@ -163,11 +163,16 @@ Non.
 9.2. Existe-t-il des circonstances particulières ?
 
 Answer: Please see answer 9.1.
+
+9.3. Quelles sont les conséquences juridiques des comportements décrits ci-dessus ?
+
+Reply from the Ministry of Justice: one to five years.
 """
     doc = Document(tmp_path / "Reponses_Freedonia.txt", text.splitlines(), "0" * 64)
     reply = parse_reply(doc)
-    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.2"]]
-    assert [a.text for a in reply.answers] == ["Oui, l'article 10 du Code pénal.", "Non.", "Please see answer 9.1."]
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.2"], ["9.3"]]
+    assert [a.text for a in reply.answers] == ["Oui, l'article 10 du Code pénal.", "Non.", "Please see answer 9.1.",
+                                               "Reply from the Ministry of Justice: one to five years."]
     assert reply.answers[1].line_start == 17  # the label's own line is not part of the answer
     assert reply.answers[2].refs == ["9.1"]
 

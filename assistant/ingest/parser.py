@@ -12,6 +12,7 @@ from ..ids import RE_QUESTION_HEADER as RE_QUESTION
 from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
+from ..parties import canonical_party, fold
 from .document import Document
 from .readers import read_document
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, normalise, pillar_named, text_matches
@@ -25,7 +26,7 @@ RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
 # not part of what the Party said
 RE_ANSWER_LABEL = re.compile(
     r"^(?:\*\*)?(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
-    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*[^:：]{1,40}?)?\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*", re.I)
+    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*", re.I)
 
 
 def _split_items(text: str) -> list[tuple[str, str]]:
@@ -121,9 +122,11 @@ class _Parser:
         if not self.qnum:
             return
         if self.unit is None or not self.unit.lines:
-            text = RE_ANSWER_LABEL.sub("", text, count=1)
-            if not text.strip():
-                return  # a label on its own line
+            label = RE_ANSWER_LABEL.match(text)
+            if label and self.labels_party(label["who"]):
+                text = text[label.end():]
+                if not text.strip():
+                    return  # a label on its own line
         if self.unit is None:
             nodes = list(self.pending) or [Node(self.qnum, "question", "", f"Question {self.qnum}")]
             for n in nodes:
@@ -223,6 +226,14 @@ class _Parser:
         self.pending = [node]
         self.sub = self.qnode = node
         self.expect_question_text = expect and not ends_as_question(text)
+
+    def labels_party(self, who: str | None) -> bool:
+        """An answer label names no one ("Answer:") or a Party ("Réponse du Valdorre :"); "Reply from the Ministry of
+        Justice:" says who answered, and stays."""
+        if not who:
+            return True
+        name = re.sub(r"^(?:the|la|le|les|l['’])\s*", "", who.strip(), flags=re.I)
+        return canonical_party(name) is not None or fold(name) == fold(self.meta.party or "")
 
     def known_item(self, letter: str) -> bool:
         """An item the reply has not given yet that the questionnaire has under the open sub-question, or that

@@ -264,7 +264,8 @@ class _Parser:
         sub_id = f"{q}.{s}"
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
-        if (not inline and entry is not None and text and not ends_as_question(text) and not reads_as_question(text)
+        if (not inline and entry is not None and text and not ends_as_question(text)
+                and not reads_as_question(text)
                 and not any(text_matches(text, t) for t in (entry.text, entry.text_fr) if t)):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:

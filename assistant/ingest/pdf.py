@@ -175,10 +175,11 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
 
     Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
     line that opens a question, a label or a bullet, unless a parenthesis is still open at the end of a line that
-    ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …"). Otherwise the layout decides where it can (`breaks[i]`: a
-    paragraph starts at line i, or not); where it cannot, a line continues the previous one when it starts in
-    lower case, or when the previous one ran to (nearly) the full width (`widths[i]`: the longest line of line
-    i's page; by default of all lines) and did not close a sentence before a capital."""
+    ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …"). Otherwise the layout decides
+    where it can (`breaks[i]`: a paragraph starts at line i, or not); where it cannot, a line continues the
+    previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
+    (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
+    before a capital."""
     if widths is None:
         widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
     out: list[tuple[str, int]] = []

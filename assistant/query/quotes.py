@@ -140,6 +140,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
     multilingual vector when not the search's): see the module's rules."""
     index = searcher.index
     ml_query = scores.ml_query_vector if ml_query is None else ml_query
+    lexical = lexical if ml_query is None else 0.0  # the rarer words help the English encoder alone
     named = ids_in_query(query)
     wants_link = bool(RE_ASKS_FOR_LINK.search(query))
     candidates: list[tuple[float, int, int, str]] = []  # (similarity, rank, position, text)
@@ -149,7 +150,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
             continue
         sentences = [index.sentences[r][1] for r in rows]
         sims = sentence_similarity(searcher, scores, h.passage.pid, rows, ml_query, share)
-        if lexical and ml_query is None:
+        if lexical:
             sims = sims + lexical * shared_terms(searcher, query, sentence_terms(searcher, rows))
         sims = sims - 0.03 * rank  # the ranking already weighed context
         answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
@@ -158,7 +159,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
             if searcher.is_bare(h.passage.pid):
                 # a bare "No." says what its question asks: as close as its question is (as in the ranking)
                 asked = question_similarity(scores, h.passage.pid) - 0.03 * rank
-                if lexical and ml_query is None:
+                if lexical:
                     terms = frozenset(bm25_tokens([h.passage.question_text])[0])
                     asked += lexical * float(shared_terms(searcher, query, [terms])[0])
                 best = max(best, asked)

@@ -84,12 +84,16 @@ def _z(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / (sd if sd > 1e-9 else 1.0)
 
 
+def bare_answers(answer_words, pointer, w: Weights):
+    """Bare answers ("Yes.", "Non."): at most `w.bare_answer` words of their own, and not pointers (arrays or one
+    passage's values)."""
+    return (answer_words <= w.bare_answer) & ~pointer & (w.bare_answer > 0)
+
+
 def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | None = None) -> np.ndarray:
     """The weighted sum of z-scored signals (see Weights); a pointer's borrowed text evidence counts `w.pointer`;
     a bare answer (`answer_words`: per passage, its answer's words) scores the better of its text and its question."""
-    bare = None
-    if answer_words is not None and w.bare_answer:
-        bare = (answer_words <= w.bare_answer) & ~pointer
+    bare = bare_answers(answer_words, pointer, w) if answer_words is not None and w.bare_answer else None
 
     def text_z(values: np.ndarray, question: np.ndarray) -> np.ndarray:
         z = _z(values)
@@ -260,7 +264,7 @@ class Searcher:
 
     def is_bare(self, i: int) -> bool:
         """Passage i is a bare answer ("Yes.", "Non."): no more than Weights.bare_answer words, not a pointer."""
-        return bool(self.answer_words[i] <= self.weights.bare_answer and not self.pointer[i])
+        return bool(bare_answers(self.answer_words[i], self.pointer[i], self.weights))
 
     def unit_passage(self, i: int) -> Passage:
         """Passage i standing for its whole answer unit: an answer cut into parts is cited once, in full."""

@@ -77,12 +77,11 @@ def test_the_best_ranked_answer_is_always_quoted_even_a_bare_yes(assistant_obj):
 
 @pytest.mark.slow
 def test_a_sentence_holding_the_questions_rarer_words_is_the_one_quoted(assistant_obj):
-    from assistant.query.quotes import shared_terms
+    from assistant.query.quotes import question_terms, shared_terms
     from assistant.store.lexical import bm25_tokens
 
-    searcher = assistant_obj.searcher
-    held = shared_terms(searcher, "Which topics does the apavparajovens.pt site deal with?",
-                        [frozenset(t) for t in bm25_tokens(["Which one is it?", "It is apavparajovens."])])
+    terms = question_terms(assistant_obj.searcher, "Which topics does the apavparajovens.pt site deal with?")
+    held = shared_terms(terms, [frozenset(t) for t in bm25_tokens(["Which one is it?", "It is apavparajovens."])])
     assert held[1] > held[0] > 0  # the site's rare name weighs more than a common word
     result = assistant_obj.ask("Which topics does the apavparajovens.pt site deal with?")
     assert result["answer"][0]["text"].startswith("Amongst other topics, the website www.apavparajovens.pt")

@@ -124,14 +124,18 @@ def sentence_terms(searcher, rows: list[int]) -> list[frozenset[str]]:
     return [cache[r] for r in rows]
 
 
-def shared_terms(searcher, query: str, held: list[frozenset[str]]) -> np.ndarray:
-    """Per sentence (`held`: its terms), the share of the question's terms it holds, each weighted by rarity."""
+def question_terms(searcher, query: str) -> dict[str, float]:
+    """The question's BM25 terms, each with its rarity among the indexed passages."""
     terms = sorted(set(bm25_tokens([query])[0]))
-    if not terms or not held:
+    return dict(zip(terms, rarity(searcher.index.bm25, terms)))
+
+
+def shared_terms(terms: dict[str, float], held: list[frozenset[str]]) -> np.ndarray:
+    """Per sentence (`held`: its terms), the share of the question's `terms` it holds, each weighted by rarity."""
+    total = sum(terms.values())
+    if not total or not held:
         return np.zeros(len(held))
-    weights = dict(zip(terms, rarity(searcher.index.bm25, terms)))
-    total = sum(weights.values())
-    return np.array([sum(weights[t] for t in terms if t in h) / total for h in held])
+    return np.array([sum(w for t, w in terms.items() if t in h) / total for h in held])
 
 
 def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, share: float = QUOTE_MULTILINGUAL,
@@ -141,6 +145,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
     index = searcher.index
     ml_query = scores.ml_query_vector if ml_query is None else ml_query
     lexical = lexical if ml_query is None else 0.0  # the rarer words help the English encoder alone
+    terms = question_terms(searcher, query) if lexical else {}
     named = ids_in_query(query)
     wants_link = bool(RE_ASKS_FOR_LINK.search(query))
     candidates: list[tuple[float, int, int, str]] = []  # (similarity, rank, position, text)
@@ -151,7 +156,7 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
         sentences = [index.sentences[r][1] for r in rows]
         sims = sentence_similarity(searcher, scores, h.passage.pid, rows, ml_query, share)
         if lexical:
-            sims = sims + lexical * shared_terms(searcher, query, sentence_terms(searcher, rows))
+            sims = sims + lexical * shared_terms(terms, sentence_terms(searcher, rows))
         sims = sims - 0.03 * rank  # the ranking already weighed context
         answers_named = rank == 0 and any(id_under(q, n) for q in h.passage.question_ids for n in named)
         if len(sentences) <= WHOLE_SENTENCES or answers_named:
@@ -160,8 +165,8 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
                 # a bare "No." says what its question asks: as close as its question is (as in the ranking)
                 asked = question_similarity(scores, h.passage.pid) - 0.03 * rank
                 if lexical:
-                    terms = frozenset(bm25_tokens([h.passage.question_text])[0])
-                    asked += lexical * float(shared_terms(searcher, query, [terms])[0])
+                    asked_terms = frozenset(bm25_tokens([h.passage.question_text])[0])
+                    asked += lexical * float(shared_terms(terms, [asked_terms])[0])
                 best = max(best, asked)
             candidates.append((best + (1.0 if answers_named else 0.0), rank, 0, h.passage.text.strip()))
             continue

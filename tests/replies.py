@@ -60,13 +60,15 @@ def write_docx(path: Path, body: list[str] = LEGISLATION, party: str = "PORTUGAL
     return path
 
 
-def write_table_docx(path: Path, reply, party: str = "PORTUGAL", code: str = "PT") -> Path:
-    """One table per question: rows "9.3 | answer", or "question text | answer" for every other sub-question."""
+def write_table_docx(path: Path, reply, party: str = "PORTUGAL", code: str = "PT",
+                     header: tuple[str, str] = ("Question", "Answer"), pillar: str = "Legislation") -> Path:
+    """One table per question under a `header` row: rows "9.3 | answer", or "question text | answer" for every other
+    sub-question."""
     d = docx.Document()
     for line in reply_lines([], party, code):
         if line.strip():
             d.add_paragraph(line.strip())
-    d.add_heading("Legislation", level=1)
+    d.add_heading(pillar, level=1)
     current, table, n = None, None, 0
     for a in reply.answers:
         if a.question_number != current:
@@ -74,7 +76,7 @@ def write_table_docx(path: Path, reply, party: str = "PORTUGAL", code: str = "PT
             d.add_heading(f"Question {a.question_number}. {a.question_title}", level=2)
             table = d.add_table(rows=0, cols=2)
             cells = table.add_row().cells
-            cells[0].text, cells[1].text = "Question", "Answer"
+            cells[0].text, cells[1].text = header
         n += 1
         qid = a.question_ids[0]
         lone_sub = qid.count(".") == 1 and qid.split(".")[1].isdigit()

@@ -13,7 +13,7 @@ from assistant.errors import ReadError
 from assistant.ingest.document import Document
 from assistant.ingest.readers import read_document
 from assistant.ids import question_of, sort_key
-from assistant.ingest.questionnaire import missing_questions
+from assistant.ingest.questionnaire import load_questionnaire, missing_questions
 
 from replies import LEGISLATION, pdf_text, write_docx, write_pdf, write_table_docx, write_txt
 
@@ -170,3 +170,24 @@ def test_utf16_with_bom_and_cp1252_are_read(tmp_path):
     (tmp_path / "b.txt").write_bytes("Question 9. Criminalisation – café".encode("cp1252"))
     assert read_document(tmp_path / "a.txt").lines == ["Question 9. Criminalisation"]
     assert read_document(tmp_path / "b.txt").lines == ["Question 9. Criminalisation – café"]
+
+
+@pytest.mark.parametrize("header", [("Question", "Réponse"), ("N°", "Réponse du Valdorre :")])
+def test_french_reply_in_tables_under_a_french_header_row(tmp_path, header):
+    """A French reply laid out as tables whose header row is French (« Question | Réponse », « N° | Réponse du
+    Valdorre : »), some rows giving the question's French wording instead of its number: the header is not an
+    answer, and every answer keeps its id and text."""
+    valdorre = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-VD_Valdorre.txt")
+    legislation = [a for a in valdorre.answers if a.pillar == "Legislation" and len(a.question_ids) == 1]
+    questionnaire = load_questionnaire()
+    for a in legislation:  # rows without a number give the question as the Committee's French questionnaire words it
+        a.question_text = questionnaire.get(a.question_ids[0]).label("fr")
+    valdorre.answers = legislation
+    path = write_table_docx(tmp_path / "tableau.docx", valdorre, "VALDORRE", "VD", header=header, pillar="Législation")
+    assert " | ".join(header) in read_document(path).lines
+    reply = parse_file(path)
+    assert reply.meta.language == "fr"
+    assert units(reply) == units(valdorre)
+    assert not any(h in a.text for a in reply.answers for h in header)
+    with_text = [ln for ln in read_document(path).lines if ln.startswith("Quelles sont les conséquences juridiques")]
+    assert len(with_text) == 2  # 9.3 and 9.9 by their French wording

@@ -15,7 +15,8 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
 from .readers import read_document
-from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, normalise, pillar_named, text_matches
+from .questionnaire import (ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named,
+                            text_matches)
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
@@ -77,8 +78,11 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     return answers
 
 
+# a table's header row: every cell one of these (normalised), or an answer label ("Réponse du Valdorre")
 TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
-                "number", "question number", "question no", "question text", "answer text", "id", "comments", ""}
+                "number", "question number", "question no", "question text", "answer text", "id", "comments", "",
+                "réponse", "réponses", "reponse", "reponses", "n", "nº", "numéro", "question posée", "questions posées",
+                "texte de la question", "commentaires", "observations", "remarques"}
 
 
 class _Parser:
@@ -146,8 +150,8 @@ class _Parser:
     def table_row(self, lineno: int, line: str) -> bool:
         """A row "9.3 | answer" or "question text | answer" (or "9.3 | question | answer"); other rows are text."""
         cells = [c.strip() for c in line.split(" | ")]
-        if self.started and all(normalise(c) in TABLE_LABELS for c in cells):
-            return True  # the table's own header row, "Question | Answer"
+        if self.started and all(self.column_label(c) for c in cells):
+            return True  # the table's own header row, "Question | Answer", « Question | Réponse du Valdorre »
         used = 0
         while used < min(3, len(cells)) and self.header(cells[used], table=True):
             used += 1
@@ -227,6 +231,13 @@ class _Parser:
         self.sub = self.qnode = node
         self.expect_question_text = expect and not ends_as_question(text)
 
+    def column_label(self, cell: str) -> bool:
+        """A table header's cell: "Question", « N° », "Answer", « Réponse du Valdorre » (an answer label, colon or not)."""
+        if normalise(cell) in TABLE_LABELS:
+            return True
+        label = RE_ANSWER_LABEL.match(cell.rstrip(" *:：") + ":")
+        return bool(label) and label.end() >= len(cell.rstrip(" *:：")) and self.labels_party(label["who"])
+
     def labels_party(self, who: str | None) -> bool:
         """An answer label names no one ("Answer:") or a Party ("Réponse du Valdorre :"); "Reply from the Ministry of
         Justice:" says who answered, and stays."""
@@ -266,7 +277,7 @@ class _Parser:
         sub_entry = self.known.get(sub_id) if self.known else None
         if (not inline and entry is not None and text and not ends_as_question(text)
                 and not reads_as_question(text)
-                and not any(text_matches(text, t) for t in (entry.text, entry.text_fr) if t)):
+                and not matches_any(text, entry.texts)):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:
             # a later question's numbering with its "Question N" header left out
@@ -324,14 +335,14 @@ class _Parser:
         last = self.pending[-1] if self.pending and fresh else None
         if last is not None and last.bare and last.kind in ("sub", "item"):
             entry = known.get(last.qid if last.kind == "sub" else last.label)
-            if entry and text_matches(line, entry.text, short_ok):  # the reply repeats the question after its number
+            if entry and matches_any(line, entry.texts, short_ok):  # the reply repeats the question after its number
                 head = last.label if last.kind == "sub" else last.label.rsplit(".", 1)[1]
                 last.text, last.bare = f"{head}. {clean}", False
                 return True
         if self.qnum:
             highest = highest_sub(self.pending, self.answers, self.qnum)
             for e in known.children(self.qnum):
-                if e.kind == "sub" and int(e.id.split(".")[1]) > highest and text_matches(line, e.text):
+                if e.kind == "sub" and int(e.id.split(".")[1]) > highest and matches_any(line, e.texts):
                     node = Node(e.id, "sub", clean, e.id)
                     self.ask(node)
                     self.sub = node
@@ -339,12 +350,12 @@ class _Parser:
                     return True
         if self.sub is not None and self.sub.kind in ("sub", "question"):
             for e in known.children(self.sub.qid):
-                if e.kind == "item" and e.id not in self.asked and text_matches(line, e.text, short_ok):
+                if e.kind == "item" and e.id not in self.asked and matches_any(line, e.texts, short_ok):
                     self.item(e.id.rsplit(".", 1)[1], f"{e.id.rsplit('.', 1)[1]}. {clean}")
                     self.expect_question_text = False
                     return True
         entry = known.get(self.qnum) if self.qnum else None
-        if entry and any(text_matches(line, f) for f in entry.followups):
+        if entry and matches_any(line, entry.all_followups):
             node = Node(self.qnum, "arrow", f"→ {clean}", f"Question {self.qnum} →")
             self.ask(node)
             self.sub = node
@@ -352,11 +363,11 @@ class _Parser:
             return True
         if len(clean) <= 300:
             heading = not clean.endswith((".", ",", ";"))  # a title, not a sentence of an answer
-            by_title = self.later_question(lambda e: heading and text_matches(line, e.title))
+            by_title = self.later_question(lambda e: heading and matches_any(line, e.titles))
             if by_title is not None:
                 self.open_question(by_title.id, clean.strip(" *:."), f"Question {by_title.id}. {clean}")
                 return True
-            by_text = self.later_question(lambda e: bool(e.text) and text_matches(line, e.text))
+            by_text = self.later_question(lambda e: matches_any(line, e.texts))
             if by_text is not None:
                 self.open_question(by_text.id, "", "", expect=False)
                 self.pending[-1].text += "\n" + clean

@@ -49,6 +49,19 @@ class Entry:
     title_fr: str = ""
     followups_fr: tuple[str, ...] = field(default=())
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Its question text in every language the questionnaire has (a line of a reply is matched against each)."""
+        return tuple(t for t in (self.text, self.text_fr) if t)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(t for t in (self.title, self.title_fr) if t)
+
+    @property
+    def all_followups(self) -> tuple[str, ...]:
+        return self.followups + self.followups_fr
+
     def in_language(self, language: str) -> tuple[str, str]:
         """(title, text) in French for 'fr' where the questionnaire has it, else in English."""
         if language == "fr" and (self.text_fr or self.title_fr):
@@ -156,6 +169,11 @@ def text_matches(line: str, known: str, short_ok: bool = True) -> bool:
         if matcher.quick_ratio() >= RATIO and matcher.ratio() >= RATIO:
             return True
     return False
+
+
+def matches_any(line: str, wordings: tuple[str, ...], short_ok: bool = True) -> bool:
+    """The line is one of a question's wordings (English, French): see text_matches."""
+    return any(text_matches(line, w, short_ok) for w in wordings)
 
 
 # --------------------------------------------------------------------------- checking a reply

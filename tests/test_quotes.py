@@ -100,3 +100,23 @@ def test_the_answer_to_a_named_question_is_quoted_whole(assistant_obj):
     result = assistant_obj.ask("What did Portugal answer to question 9.5?")
     [quoted] = result["answer"]
     assert quoted["text"] == result["passages"][0]["text"].strip()
+
+
+def test_an_exclamation_mark_inside_a_quoted_title_ends_no_sentence():
+    text = ('IAC published the book-game "Ameaça nas redes sociais!" (Menace on social net) and the first volume of '
+            'the "Alerta Premika! Risco online detetado" series. It is for young children. « Mon image. Mon choix » '
+            'ran in 2019. Then "another" campaign.')
+    assert split_sentences(text) == [
+        'IAC published the book-game "Ameaça nas redes sociais!" (Menace on social net) and the first volume of the '
+        '"Alerta Premika! Risco online detetado" series.',
+        "It is for young children.", "« Mon image. Mon choix » ran in 2019.", 'Then "another" campaign.']
+
+
+def test_a_list_item_is_quoted_with_its_lead_in():
+    sentences = ["The PT SIC pursues four aims:", "- To promote the safe use of the Internet;",
+                 "- To report illegal contents;", "It was created in 2007."]
+    assert quote(sentences, 2) == quote(sentences, 0) == (
+        "The PT SIC pursues four aims: - To promote the safe use of the Internet; - To report illegal contents;")
+    assert quote(sentences, 3) == "It was created in 2007."
+    long_list = ["Members:", *[f"- member {n};" for n in range(12)]]
+    assert quote(long_list, 12) == "Members: … - member 11;"

@@ -1,8 +1,9 @@
 """Sentences as a reply wrote them: the units an extractive answer quotes.
 
 Legal writing is full of full stops that end nothing ("Art. 176", "Arts. 171 and 172", "n.º 2", "para. 3",
-"cf.", "e.g.", "i.e.", "no. 166/99") and of list markers that are not sentences ("1.", "- b."): a split there
-would quote half a sentence."""
+"cf.", "e.g.", "i.e.", "no. 166/99"), of list markers that are not sentences ("1.", "- b.") and of titles in
+quotation marks that hold a "!" or "?" ("Alerta Premika! Risco online detetado"): a split there would quote half a
+sentence."""
 
 from __future__ import annotations
 
@@ -19,6 +20,23 @@ RE_SENTENCE_END = re.compile(r"[.!?][\"”»)]?\s+(?=[A-ZÀ-ÖØ-Þ0-9\"“«(�
 RE_LAST_WORD = re.compile(r"([\w.º°]+)[.!?][\"”»)]?\s*$")
 # "1.", "- 4.", "- **a.", "b)", "(iii)": a list marker on its own is the start of the next sentence, not a sentence
 RE_MARKER = re.compile(r"^(?:[-•►▶*]\s*)?(?:\*\*)?\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?:\*\*)?$")
+
+
+# the first quotation mark after a candidate sentence end, before the next full stop: a closing one means the end
+# falls inside a quotation (« … Premika! Risco online detetado », "… Alerta! Risco …", ) and is not an end
+RE_NEXT_QUOTE = re.compile(r'[^.!?"“”«»]*?(?:(?P<open>[“«]|(?<!\S)")|(?P<close>[”»]|(?<=\S)"(?!\w)))')
+
+
+def _inside_quotation(rest: str) -> bool:
+    """Whether the text after a candidate end (`rest`) closes a quotation before it opens one or ends a sentence."""
+    m = RE_NEXT_QUOTE.match(rest)
+    return bool(m and m.group("close"))
+
+
+def _translated_title(piece: str, rest: str) -> bool:
+    """A title ending in "!" or "?" followed by its translation in brackets ("Ameaça nas redes sociais!" (Menace on
+    social net)): one sentence goes on."""
+    return piece.rstrip().rstrip("\"”»)").endswith(("!", "?")) and rest.startswith("(")
 
 
 def _ends_sentence(piece: str) -> bool:
@@ -40,7 +58,8 @@ def split_sentences(text: str) -> list[str]:
         pieces, start = [], 0
         for m in RE_SENTENCE_END.finditer(para):
             piece = para[start:m.end()]
-            if _ends_sentence(piece):
+            rest = para[m.end():]
+            if _ends_sentence(piece) and not _inside_quotation(rest) and not _translated_title(piece, rest):
                 pieces.append(piece.strip())
                 start = m.end()
         if para[start:].strip():

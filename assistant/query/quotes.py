@@ -5,7 +5,8 @@ Rules (docs/ask-contract.md, "answer"):
   bare "No." counts as close as its question is to the one asked (as in the ranking);
 - otherwise the sentences closest to the question (by meaning, and by the question's rarer words they hold), at
   most three, none shorter than four words, and always one from the best-ranked answer;
-- a lead-in ending with a colon is quoted with the list that follows it; a table row with its header
+- a lead-in ending with a colon is quoted with the list that follows it, and a list item with its lead-in (the
+  list once); a table row with its header
   ("Distribution — Penalty: six months to seven years"); a bare link only when the question asks for one;
 - quotes come in rank order, and in reading order within one answer.
 """
@@ -87,7 +88,20 @@ def quote(sentences: list[str], i: int) -> str:
         return _table_row(sentences, i)
     if sentences[i].rstrip().endswith(":"):
         return _with_list(sentences, i)
+    lead = _lead_in(sentences, i)
+    if lead is not None:
+        # a list item says what it is part of only with its lead-in: "… are: - To promote …; - To report …;"
+        whole = _with_list(sentences, lead)
+        return whole if sentences[i] in whole else f"{sentences[lead]} … {sentences[i]}"
     return sentences[i]
+
+
+def _lead_in(sentences: list[str], i: int) -> int | None:
+    """The lead-in ("… namely:") of list item i, when i is an item of a list that has one."""
+    j = i
+    while j > 0 and RE_LIST_ITEM.match(sentences[j]) and i - j < 3 * LIST_ITEMS:
+        j -= 1
+    return j if j < i and RE_LIST_ITEM.match(sentences[i]) and sentences[j].rstrip().endswith(":") else None
 
 
 def sentence_similarity(searcher, scores, pid: int, rows: list[int], ml_query: np.ndarray | None,
@@ -180,6 +194,11 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
             candidates.append((float(sim), rank, pos, text))
     if not candidates:
         return []
+    by_text: dict[str, tuple[float, int, int, str]] = {}
+    for c in candidates:  # the items of one list are quoted as one: once, as close as its closest item
+        kept = by_text.get(c[3])
+        by_text[c[3]] = c if kept is None else (max(kept[0], c[0]), *min(kept[1:3], c[1:3]), c[3])
+    candidates = list(by_text.values())
     best = max(c[0] for c in candidates)
     chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_QUOTES]
     chosen = [c for c in chosen if c[0] >= best - NEAR_BEST]
@@ -188,11 +207,8 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
         # the best-ranked answer always speaks first: a short "Yes." or "See below." under the question it
         # answers says more than a closer-sounding sentence from another answer
         chosen = [first, *chosen[:MAX_QUOTES - 1]]
-    out, seen = [], set()
+    out = []
     for sim, rank, pos, text in sorted(chosen, key=lambda c: (c[1], c[2])):  # rank order, then reading order
-        if text in seen:
-            continue
-        seen.add(text)
         p = hits[rank].passage
         out.append({"text": text, "question_ids": list(p.question_ids), "citation": passage_citation(p),
                     "party": p.party, "rank": rank + 1})

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
+import docx
 import pypdf
 import pytest
 
@@ -191,3 +194,35 @@ def test_french_reply_in_tables_under_a_french_header_row(tmp_path, header):
     assert not any(h in a.text for a in reply.answers for h in header)
     with_text = [ln for ln in read_document(path).lines if ln.startswith("Quelles sont les conséquences juridiques")]
     assert len(with_text) == 2  # 9.3 and 9.9 by their French wording
+
+
+def test_a_french_word_reply_whose_numbering_was_lost_and_that_words_questions_its_own_way(tmp_path):
+    """Valdorre in Word with its numbers left to auto-numbering (python-docx reads bare text) and its headings
+    without « Question N : ». Its French wording is its own (« Le droit national incrimine-t-il les cas où des
+    enfants : », « Unités/services/sections spécialisés »), not the packaged questionnaire's: the question asked next
+    in the questionnaire's order is recognised all the same."""
+    source = Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-VD_Valdorre.txt"
+    d = docx.Document()
+    for line in (ln.strip() for ln in source.read_text(encoding="utf-8").splitlines()):
+        if not line:
+            continue
+        if line in ("Prévention", "Protection", "Législation", "Poursuites"):
+            d.add_heading(line, level=1)
+        elif m := re.match(r"^Question \d+ : (.*)$", line):
+            d.add_heading(m.group(1), level=2)
+        elif m := re.match(r"^- \d+\.\d+\. (.*)$", line):
+            d.add_paragraph(m.group(1), style="List Number")
+        elif (m := re.match(r"^- [a-h]\. (.*)$", line)) and line.endswith(("?", ":", ";")):
+            d.add_paragraph(m.group(1), style="List Number 2")
+        elif line.startswith("- "):
+            d.add_paragraph(line[2:], style="List Bullet")
+        else:
+            d.add_paragraph(line)
+    d.save(str(tmp_path / "valdorre.docx"))
+    lines = read_document(tmp_path / "valdorre.docx").lines
+    assert "- Le droit national incrimine-t-il les cas où des enfants :" in lines
+    assert not any(re.match(r"^(?:- )?(?:Question )?\d+(?:\.\d+)?[.:] ", ln) for ln in lines)  # no number left
+    got, want = parse_file(tmp_path / "valdorre.docx"), parse_file(source)
+    assert {tuple(a.question_ids) for a in got.answers} == {tuple(a.question_ids) for a in want.answers}
+    # all but Question 13's follow-up items, whose letters were dropped too (they join the follow-up's answer)
+    assert [u for u in units(got) if u[0] != ["13"]] == [u for u in units(want) if u[0] != ["13"]]

@@ -15,8 +15,8 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
 from .readers import read_document
-from .questionnaire import (ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named,
-                            text_matches)
+from .questionnaire import (NEXT_RATIO, ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
+                            pillar_named, text_matches)
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
@@ -326,6 +326,19 @@ class _Parser:
             return None
         return next((e for e in self.known.questions() if int(e.id) > int(self.qnum or 0) and test(e)), None)
 
+    def later_subs(self) -> list[Entry]:
+        """The open question's sub-questions numbered above any met so far, in order."""
+        if not self.qnum:
+            return []
+        highest = highest_sub(self.pending, self.answers, self.qnum)
+        return [e for e in self.known.children(self.qnum) if e.kind == "sub" and int(e.id.split(".")[1]) > highest]
+
+    def unasked_items(self) -> list[Entry]:
+        """The open sub-question's (or question's) lettered items not met yet, in order."""
+        if self.sub is None or self.sub.kind not in ("sub", "question"):
+            return []
+        return [e for e in self.known.children(self.sub.qid) if e.kind == "item" and e.id not in self.asked]
+
     def known_line(self, line: str, table: bool) -> bool:
         """A line without its number that is a known question's text (Word auto-numbering, tables)."""
         known = self.known
@@ -339,21 +352,23 @@ class _Parser:
                 head = last.label if last.kind == "sub" else last.label.rsplit(".", 1)[1]
                 last.text, last.bare = f"{head}. {clean}", False
                 return True
-        if self.qnum:
-            highest = highest_sub(self.pending, self.answers, self.qnum)
-            for e in known.children(self.qnum):
-                if e.kind == "sub" and int(e.id.split(".")[1]) > highest and matches_any(line, e.texts):
-                    node = Node(e.id, "sub", clean, e.id)
-                    self.ask(node)
-                    self.sub = node
-                    self.expect_question_text = not ends_as_question(line)
-                    return True
-        if self.sub is not None and self.sub.kind in ("sub", "question"):
-            for e in known.children(self.sub.qid):
-                if e.kind == "item" and e.id not in self.asked and matches_any(line, e.texts, short_ok):
-                    self.item(e.id.rsplit(".", 1)[1], f"{e.id.rsplit('.', 1)[1]}. {clean}")
-                    self.expect_question_text = False
-                    return True
+        subs = self.later_subs()
+        items = self.unasked_items()
+        found = next((e for e in subs if matches_any(line, e.texts)), None) \
+            or next((e for e in items if matches_any(line, e.texts, short_ok)), None)
+        if found is None and ends_as_question(line):
+            # the question asked next in the questionnaire's order, in another translation than the packaged one
+            found = next((e for e in items[:1] + subs[:1] if matches_any(line, e.texts, short_ok, NEXT_RATIO)), None)
+        if found is not None and found.kind == "sub":
+            node = Node(found.id, "sub", clean, found.id)
+            self.ask(node)
+            self.sub = node
+            self.expect_question_text = not ends_as_question(line)
+            return True
+        if found is not None:
+            self.item(found.id.rsplit(".", 1)[1], f"{found.id.rsplit('.', 1)[1]}. {clean}")
+            self.expect_question_text = False
+            return True
         entry = known.get(self.qnum) if self.qnum else None
         if entry and matches_any(line, entry.all_followups):
             node = Node(self.qnum, "arrow", f"→ {clean}", f"Question {self.qnum} →")
@@ -364,6 +379,9 @@ class _Parser:
         if len(clean) <= 300:
             heading = not clean.endswith((".", ",", ";"))  # a title, not a sentence of an answer
             by_title = self.later_question(lambda e: heading and matches_any(line, e.titles))
+            following = self.later_question(lambda e: True)
+            if by_title is None and heading and following and matches_any(line, following.titles, ratio=NEXT_RATIO):
+                by_title = following  # the next question's title, in another translation
             if by_title is not None:
                 self.open_question(by_title.id, clean.strip(" *:."), f"Question {by_title.id}. {clean}")
                 return True

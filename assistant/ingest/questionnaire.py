@@ -30,6 +30,12 @@ def pillar_named(word: str) -> str | None:
 ROUND = "2nd"
 MIN_FUZZY = 12  # normalised texts shorter than this must match exactly
 RATIO = 0.85  # difflib ratio from which a line is taken for a known question
+# ... and for the question a reply asks next in the questionnaire's order (the next item, sub-question or title),
+# worded another way: another translation.  Valdorre's own French wording against the packaged one: 0.67-0.84 where
+# below RATIO (« Le droit national incrimine-t-il … » / « La législation nationale incrimine-t-elle … » 0.82); an
+# answer's lines ending in "?", ":" or ";" in corpus/ and eval/replies/, against every question and title: <= 0.59,
+# but for one restating its own question (0.79)
+NEXT_RATIO = 0.65
 PREFIX = 60  # or: the first PREFIX characters agree
 
 
@@ -146,8 +152,9 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", t.lower()).split())
 
 
-def text_matches(line: str, known: str, short_ok: bool = True) -> bool:
-    """The line is that question: equal once normalised, or difflib ratio >= 0.85, or the same first 60 chars.
+def text_matches(line: str, known: str, short_ok: bool = True, ratio: float = RATIO) -> bool:
+    """The line is that question: equal once normalised, or difflib ratio >= `ratio` (0.85), or the same first 60
+    chars.
 
     Short texts ("judges?") only match exactly, and only where `short_ok` (a list item or a question line)."""
     a = normalise(line)
@@ -163,17 +170,17 @@ def text_matches(line: str, known: str, short_ok: bool = True) -> bool:
         n = min(PREFIX, la, lb)
         if n >= 40 and a[:n] == b[:n] and la <= 1.3 * lb + 20:
             return True
-        if 2 * min(la, lb) / (la + lb) < RATIO:
+        if 2 * min(la, lb) / (la + lb) < ratio:
             continue
         matcher = SequenceMatcher(None, a, b, autojunk=False)
-        if matcher.quick_ratio() >= RATIO and matcher.ratio() >= RATIO:
+        if matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio:
             return True
     return False
 
 
-def matches_any(line: str, wordings: tuple[str, ...], short_ok: bool = True) -> bool:
+def matches_any(line: str, wordings: tuple[str, ...], short_ok: bool = True, ratio: float = RATIO) -> bool:
     """The line is one of a question's wordings (English, French): see text_matches."""
-    return any(text_matches(line, w, short_ok) for w in wordings)
+    return any(text_matches(line, w, short_ok, ratio) for w in wordings)
 
 
 # --------------------------------------------------------------------------- checking a reply

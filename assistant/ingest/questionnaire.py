@@ -37,6 +37,7 @@ RATIO = 0.85  # difflib ratio from which a line is taken for a known question
 # but for one restating its own question (0.79)
 NEXT_RATIO = 0.65
 PREFIX = 60  # or: the first PREFIX characters agree
+RE_FOLLOWUP_ITEM = re.compile(r"^([a-h])\.\s+(.*)$")  # "a. there is a victim identification function?"
 
 
 
@@ -67,6 +68,21 @@ class Entry:
     @property
     def all_followups(self) -> tuple[str, ...]:
         return self.followups + self.followups_fr
+
+    def followup_items(self, prompt: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The lettered items of the follow-up prompt closest to `prompt` ("As regards law enforcement, please indicate
+        if:" then "a. there is a victim identification function?"): (letter, its wordings in each language)."""
+        pairs = list(zip(self.followups, self.followups_fr or self.followups))
+        if not pairs:
+            return []
+        line = normalise(prompt)
+
+        def closeness(pair: tuple[str, str]) -> float:
+            return max(SequenceMatcher(None, line, normalise(f.split("\n", 1)[0]), autojunk=False).ratio() for f in pair)
+
+        chosen = max(pairs, key=closeness)
+        items = [[RE_FOLLOWUP_ITEM.match(ln) for ln in f.split("\n")[1:]] for f in chosen]
+        return [(m[1], tuple(dict.fromkeys(x[2] for x in ms if x))) for ms in zip(*items) if (m := ms[0])]
 
     def in_language(self, language: str) -> tuple[str, str]:
         """(title, text) in French for 'fr' where the questionnaire has it, else in English."""

@@ -225,3 +225,22 @@ def test_a_french_word_reply_whose_numbering_was_lost_and_that_words_questions_i
     assert "- s'il existe une fonction d'identification des victimes ?" in lines  # a follow-up's item, letter gone
     got, want = parse_file(tmp_path / "valdorre.docx"), parse_file(source)
     assert units(got) == units(want)
+
+
+@pytest.mark.parametrize("style", [None, "List Bullet"])
+def test_follow_up_prompts_whose_arrow_was_a_bullet_glyph(tmp_path, style):
+    """Word prints the questionnaire's "→" as a bullet glyph the file does not keep: « Veuillez préciser comment … »
+    is still a follow-up prompt (Valdorre words it its own way), not a sentence of 13.2's answer."""
+    source = Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-VD_Valdorre.txt"
+    d = docx.Document()
+    for line in (ln.strip() for ln in source.read_text(encoding="utf-8").splitlines()):
+        if line.startswith("→"):
+            d.add_paragraph(line.lstrip("→ "), style=style)
+        elif line:
+            d.add_paragraph(line)
+    d.save(str(tmp_path / "valdorre.docx"))
+    assert not any("→" in ln for ln in read_document(tmp_path / "valdorre.docx").lines)
+    got, want = parse_file(tmp_path / "valdorre.docx"), parse_file(source)
+    assert units(got) == units(want)
+    prompts = [a.question_text for a in got.answers if a.question_ids == ["13"]]
+    assert prompts[0].splitlines()[-1].startswith("→ Veuillez préciser comment les unités")

@@ -381,7 +381,10 @@ class _Parser:
             self.expect_question_text = False
             return True
         entry = known.get(self.qnum) if self.qnum else None
-        if entry and matches_any(line, entry.all_followups):
+        # a follow-up prompt whose arrow was a Word bullet glyph; after the question's last sub-question, also in
+        # another wording
+        if entry and (matches_any(line, entry.all_followups) or not subs and ends_as_question(line)
+                      and matches_any(line, entry.all_followups, ratio=NEXT_RATIO)):
             node = Node(self.qnum, "arrow", f"→ {clean}", f"Question {self.qnum} →")
             self.ask(node)
             self.sub = node

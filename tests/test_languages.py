@@ -79,6 +79,38 @@ def test_the_french_reply_with_answers_on_their_questions_lines_parses_the_same(
         (a.question_ids, " ".join(a.text.split())) for a in valdorre.answers]
 
 
+PILLARS_FR = ("Prévention", "Protection", "Législation", "Poursuites")
+FRENCH_LAYOUTS = {
+    "items a)": (r"^- ([a-h])\. ", r"\1) "),
+    "sub-questions 9.1)": (r"^- (\d+\.\d+)\. ", r"\1) "),
+    "sub-questions 9.1 –": (r"^- (\d+\.\d+)\. ", r"\1 – "),
+    "QUESTION 9 – TITRE": (r"^Question (\d+) : (.*)$", lambda m: f"QUESTION {m[1]} – {m[2].upper()}"),
+    "9. Titre": (r"^Question (\d+) : (.*)$", r"\1. \2"),
+    "PRÉVENTION": (r"^(Prévention|Protection|Législation|Poursuites)$", lambda m: m[1].upper()),
+    "II. Protection": (r"^(Prévention|Protection|Législation|Poursuites)$",
+                       lambda m: f"{('I', 'II', 'III', 'IV')[PILLARS_FR.index(m[1])]}. {m[1]}"),
+    "Partie 2 – Protection": (r"^(Prévention|Protection|Législation|Poursuites)$",
+                              lambda m: f"Partie {PILLARS_FR.index(m[1]) + 1} – {m[1]}"),
+    "► follow-ups": (r"^→ ", "► "),
+    "non-breaking spaces": (r" ([:?])", "\u00a0\\1"),
+}
+
+
+@pytest.mark.parametrize("layout", FRENCH_LAYOUTS)
+def test_the_french_reply_laid_out_other_ways_parses_the_same(tmp_path, valdorre, layout):
+    """Layouts French replies use: « a) », « 9.1) », « QUESTION 9 – INCRIMINATION », pillars numbered « II. » or
+    « Partie 2 – », « ► » before a follow-up, non-breaking spaces before « : » and « ? »."""
+    import re
+
+    pattern, repl = FRENCH_LAYOUTS[layout]
+    text = re.sub(pattern, repl, VALDORRE.read_text(encoding="utf-8"), flags=re.M)
+    assert text != VALDORRE.read_text(encoding="utf-8")
+    (tmp_path / VALDORRE.name).write_text(text, encoding="utf-8")
+    relaid = parse_file(tmp_path / VALDORRE.name)
+    assert [(a.question_ids, a.pillar, " ".join(a.text.split())) for a in relaid.answers] == [
+        (a.question_ids, a.pillar, " ".join(a.text.split())) for a in valdorre.answers]
+
+
 def test_party_names_in_english_french_and_their_own_languages():
     assert canonical_party("Allemagne") == canonical_party("Deutschland") == canonical_party("Germany") == "Germany"
     assert canonical_party("le Portugal") == canonical_party("Portogallo") == "Portugal"

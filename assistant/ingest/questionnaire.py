@@ -23,9 +23,15 @@ PILLARS_FR = {"Prevention": "Prévention", "Protection": "Protection", "Legislat
               "Prosecution": "Poursuites"}
 
 
+# a pillar heading's numbering: "II. Protection", "Part 3 – Legislation", « Partie IV : Poursuites », "Pillar 1";
+# not a bare "1." (an answer's list: "1. Prevention", "2. Protection")
+RE_PILLAR_NUMBER = re.compile(r"^(?:(?:part|partie|pillar|pilier)\s+(?:[ivx]{1,4}|[1-4])|[ivx]{1,4}(?=\s*[.:)\-–—]))"
+                              r"\s*[.:)\-–—]?\s*", re.I)
+
+
 def pillar_named(word: str) -> str | None:
-    """'Legislation', 'législation' or 'LEGISLATION' -> 'Legislation'; None for anything else."""
-    w = word.strip().casefold()
+    """'Legislation', 'législation', 'LEGISLATION' or 'III. Legislation' -> 'Legislation'; None for anything else."""
+    w = RE_PILLAR_NUMBER.sub("", word.strip()).strip().casefold()
     return next((p for p in PILLARS if w in (p.casefold(), PILLARS_FR[p].casefold())), None)
 ROUND = "2nd"
 MIN_FUZZY = 12  # normalised texts shorter than this must match exactly

@@ -157,6 +157,28 @@ def test_page_lines_join_a_sentence_over_the_break_and_drop_furniture():
     assert numbers == [1, 1, 1, 1, 2, 3, 3]
 
 
+def test_a_word_broken_at_a_line_end_is_one_word_again():
+    """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation stays, unspaced
+    ("child-" / "friendly")."""
+    from assistant.ingest.pdf import unwrap
+
+    lines = ["The protection of children against sexual exploitation and sexual abuse calls for protec\u00ad",
+             "tion measures, hearings and interview rooms that are child-",
+             "friendly, and for trained staff in every region of the country.", "Next paragraph."]
+    assert [text for text, _ in unwrap(lines)] == [
+        "The protection of children against sexual exploitation and sexual abuse calls for protection measures, "
+        "hearings and interview rooms that are child-friendly, and for trained staff in every region of the "
+        "country.", "Next paragraph."]
+
+
+def test_invisible_characters_do_not_split_words(tmp_path):
+    """Soft hyphens, zero-width spaces and a stray byte order mark print nothing: the text read has none."""
+    body = [ln.replace("possession", "pos\u00adses\u200bsion") for ln in LEGISLATION]
+    reply = parse_file(write_txt(tmp_path / "reply.txt", ["\ufeff" + body[0], *body[1:]]))
+    text = " ".join(a.text for a in reply.answers)
+    assert "possession" in text and not set(text) & set("\u00ad\u200b\ufeff")
+
+
 def test_a_footer_and_header_on_one_line_repeat_with_the_page_number_masked():
     """The issue's passage began "Page 13 of 19 | T-ES(2017)ICT-EL - Replies to the thematic questionnaire"."""
     pages = [[f"Eastlandic criminal law, part {n}, continues here:" if n == 1 else "it continues;",

@@ -164,6 +164,8 @@ def furniture(pages: list[list[str]]) -> list[set[int]]:
 
 # --------------------------------------------------------------------------- wrapped lines
 
+SOFT_HYPHEN = "\u00ad"  # where a word may break: invisible unless it does
+
 # a line that starts something: a question, a number or letter label, an arrow, a bullet
 RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-f])?[.)]?(?=\s)|\(?\d{1,2}[.)](?=\s)"
                        r"|\(?[a-fA-F][.)]\s|[-•►→▪*])")
@@ -195,7 +197,12 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
         if prev and line and not closed and not opens and (
                 layout is False or layout is None and (
                     line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper()))):
-            parts.append(line)
+            if prev.endswith(SOFT_HYPHEN):  # "protec\xad" + "tion": one word, as the reply wrote it
+                parts[-1] = prev[:-1] + line
+            elif prev.endswith("-") and prev[-2:-1].isalpha() and line[0].islower():
+                parts[-1] = prev + line  # "child-" + "friendly": one word
+            else:
+                parts.append(line)
         else:
             if out:
                 out[-1] = (" ".join(parts), out[-1][1])

@@ -18,6 +18,7 @@ from typing import Callable
 from .encoders.base import DEFAULT_BACKEND, DEFAULT_MODEL, Encoder
 from .encoders.loader import load_encoder
 from .errors import CorpusError, IndexCorrupt, IndexMissing, UnknownPillar
+from .ingest.document import clean_text
 from .ingest.questionnaire import PILLARS, pillar_named
 from .parties import indexed_party
 from .query.answer import answer
@@ -181,7 +182,7 @@ class Assistant:
         """Cited passages that answer `question`: the `ask` contract (docs/ask-contract.md)."""
         party, pillar = self.resolve_party(party), self.resolve_pillar(pillar)
         # bytes a terminal could not decode (argv keeps them as lone surrogates) cannot be encoded: they become "?"
-        question = str(question).encode("utf-8", "replace").decode("utf-8")
+        question = clean_text(str(question).encode("utf-8", "replace").decode("utf-8"))
         return answer(self.current(), question, k=max(1, int(k)), party=party, pillar=pillar, qid=qid)
 
     def compare(self, question_id: str, parties: list[str] | None = None, language: str | None = None) -> dict:

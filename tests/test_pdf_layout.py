@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from assistant.errors import ReadError
 from assistant.ingest.chunking import chunk_reply
+from assistant.ingest.document import clean_text
 from assistant.ingest.parser import parse_file
 from assistant.ingest.pdf import is_page_number, page_lines
 from assistant.ingest.readers import read_document
@@ -171,12 +172,16 @@ def test_a_word_broken_at_a_line_end_is_one_word_again():
         "country.", "Next paragraph."]
 
 
-def test_invisible_characters_do_not_split_words(tmp_path):
-    """Soft hyphens, zero-width spaces and a stray byte order mark print nothing: the text read has none."""
-    body = [ln.replace("possession", "pos\u00adses\u200bsion") for ln in LEGISLATION]
+def test_a_word_reads_as_it_prints(tmp_path):
+    """Soft hyphens, zero-width spaces and a stray byte order mark print nothing, a PDF's ligature "ﬁ" prints "fi",
+    a decomposed "é" prints "é": the text read has the word itself, and so has a question typed that way."""
+    body = [ln.replace("possession", "pos\u00adses\u200bsion").replace("specifically", "speci\ufb01cally")
+            .replace("Criminal Code", "Code pe\u0301nal") for ln in LEGISLATION]
     reply = parse_file(write_txt(tmp_path / "reply.txt", ["\ufeff" + body[0], *body[1:]]))
     text = " ".join(a.text for a in reply.answers)
-    assert "possession" in text and not set(text) & set("\u00ad\u200b\ufeff")
+    assert "possession" in text and "specifically" in text and "Code pénal" in text
+    assert not set(text) & set("\u00ad\u200b\ufeff\u0301")
+    assert clean_text("Quelle peine pre\u0301voit le Code pe\u0301nal ?") == "Quelle peine prévoit le Code pénal ?"
 
 
 def test_a_footer_and_header_on_one_line_repeat_with_the_page_number_masked():

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
 
+# what prints the same but would split a word for search: a soft hyphen, zero-width spaces and joiners, a stray byte
+# order mark ("protec\xadtion"), and the ligatures a PDF may keep ("identiﬁcation")
+_SAME_PRINT = str.maketrans({"\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
+                             "\ufeff": None, "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 MAX_PARAGRAPHS = 20_000  # paragraphs (non-blank lines) in one reply: more is not a reply, and would embed for hours
 
 
@@ -19,6 +25,14 @@ class Document:
     lines: list[str]
     sha256: str
     pages: list[int] | None = field(default=None)
+
+
+def clean_text(text: str) -> str:
+    """Text as it prints, one way: composed accents (NFC: "é", not "e" + U+0301), no invisible characters, no
+    ligatures. Reply lines and questions alike, so a word matches itself however it was typed or extracted."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text.translate(_SAME_PRINT))
 
 
 def sha256_of(path: Path) -> str:

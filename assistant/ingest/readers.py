@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReadError
-from .document import MAX_PARAGRAPHS, Document, too_many_paragraphs
+from .document import MAX_PARAGRAPHS, Document, clean_text, too_many_paragraphs
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
@@ -15,10 +15,6 @@ READERS: dict[str, Callable[[Path], Document]] = {
     ".txt": read_text_file, ".md": read_text_file, ".docx": read_docx, ".pdf": read_pdf,
 }
 SUFFIXES = tuple(READERS)
-# characters that print nothing: a soft hyphen (U+00AD), zero-width spaces and joiners, a stray byte order mark;
-# inside a word they would split it for search ("protec\xadtion")
-INVISIBLE_CHARS = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-INVISIBLE = {ord(c): None for c in INVISIBLE_CHARS}
 MAX_BYTES = 20 * 1024 * 1024  # a reply file larger than this is refused, whether added or dropped in corpus/
 
 
@@ -39,7 +35,7 @@ def read_document(path: Path | str) -> Document:
         raise ReadError(path, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB (split it, or remove "
                               f"embedded images)")
     doc = READERS[suffix](path)
-    doc.lines = [line.translate(INVISIBLE) if INVISIBLE_CHARS.intersection(line) else line for line in doc.lines]
+    doc.lines = [clean_text(line) for line in doc.lines]
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")
     paragraphs = sum(1 for line in doc.lines if line.strip())

@@ -359,13 +359,14 @@ class _Parser:
         if found is None and ends_as_question(line):
             # the question asked next in the questionnaire's order, in another translation than the packaged one
             found = next((e for e in items[:1] + subs[:1] if matches_any(line, e.texts, short_ok, NEXT_RATIO)), None)
-        if found is None and self.sub is not None and self.sub.kind == "arrow" and self.known.get(self.qnum):
+        if found is None and self.sub is not None and self.sub.kind == "arrow" and known.get(self.qnum):
             # a follow-up prompt's item whose letter Word's numbering took away
-            items = [(letter, texts) for letter, texts in self.known.get(self.qnum).followup_items(self.sub.text)
-                     if f"{self.qnum}.{letter}" not in self.asked and f"{self.sub.qid}.{letter}" not in self.asked]
-            hit = next((letter for letter, texts in items if matches_any(line, texts, short_ok)), None)
-            if hit is None and items and ends_as_question(line) and matches_any(line, items[0][1], short_ok, NEXT_RATIO):
-                hit = items[0][0]
+            prompt_items = [(letter, texts) for letter, texts in known.get(self.qnum).followup_items(self.sub.text)
+                            if f"{self.sub.qid}.{letter}" not in self.asked]
+            hit = next((letter for letter, texts in prompt_items if matches_any(line, texts, short_ok)), None)
+            if hit is None and prompt_items and ends_as_question(line) \
+                    and matches_any(line, prompt_items[0][1], short_ok, NEXT_RATIO):
+                hit = prompt_items[0][0]
             if hit is not None:
                 self.item(hit, f"{hit}. {clean}")
                 self.expect_question_text = False

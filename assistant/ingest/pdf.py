@@ -181,7 +181,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
     where it can (`breaks[i]`: a paragraph starts at line i, or not); where it cannot, a line continues the
     previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
     (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
-    before a capital."""
+    before a capital. A word broken at the line end is joined without a space: after a soft hyphen (dropped), and
+    after a hyphen before a lower-case letter (kept: "child-" / "friendly")."""
     if widths is None:
         widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
     out: list[tuple[str, int]] = []

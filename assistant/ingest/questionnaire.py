@@ -27,13 +27,15 @@ PILLARS_FR = {"Prevention": "Prévention", "Protection": "Protection", "Legislat
 # not a bare "1." (an answer's list: "1. Prevention", "2. Protection")
 RE_PILLAR_NUMBER = re.compile(r"^(?:(?:part|partie|pillar|pilier)\s+(?:[ivx]{1,4}|[1-4])|[ivx]{1,4}(?=\s*[.:)\-–—]))"
                               r"\s*[.:)\-–—]?\s*", re.I)
+ROUND = "2nd"
 
 
 def pillar_named(word: str) -> str | None:
     """'Legislation', 'législation', 'LEGISLATION' or 'III. Legislation' -> 'Legislation'; None for anything else."""
     w = RE_PILLAR_NUMBER.sub("", word.strip()).strip().casefold()
     return next((p for p in PILLARS if w in (p.casefold(), PILLARS_FR[p].casefold())), None)
-ROUND = "2nd"
+
+
 MIN_FUZZY = 12  # normalised texts shorter than this must match exactly
 RATIO = 0.85  # difflib ratio from which a line is taken for a known question
 # ... and for the question a reply asks next in the questionnaire's order (the next item, sub-question or title),
@@ -44,7 +46,6 @@ RATIO = 0.85  # difflib ratio from which a line is taken for a known question
 NEXT_RATIO = 0.65
 PREFIX = 60  # or: the first PREFIX characters agree
 RE_FOLLOWUP_ITEM = re.compile(r"^([a-h])\.\s+(.*)$")  # "a. there is a victim identification function?"
-
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ RE_MARKER = re.compile(r"^(?:[-•►▶*]\s*)?(?:\*\*)?\(?(?:\d{1,3}|[a-zA-Z]|[
 
 
 # the first quotation mark after a candidate sentence end, before the next full stop: a closing one means the end
-# falls inside a quotation (« … Premika! Risco online detetado », "… Alerta! Risco …", ) and is not an end
+# falls inside a quotation ("Alerta Premika! Risco online detetado", « Mon image. Mon choix ») and is not an end
 RE_NEXT_QUOTE = re.compile(r'[^.!?"“”«»]*?(?:(?P<open>[“«]|(?<!\S)")|(?P<close>[”»]|(?<=\S)"(?!\w)))')
 
 

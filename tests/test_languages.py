@@ -221,24 +221,25 @@ def counted(searcher):
 
 @pytest.mark.slow
 def test_an_english_question_over_english_replies_is_ranked_without_the_multilingual_encoder(two_languages):
+    """Every question is embedded by the multilingual encoder once (the refusal model and the quotes use its vector);
+    only a question across languages is ranked by it."""
     searcher = two_languages.searcher
     inner = searcher.multilingual
     english = "What penalties apply to possessing child sexual abuse material?"
     try:
         count = counted(searcher)
         hits, scores = searcher.search(english, party="Portugal")
-        assert count.calls == 0 and scores.ml_dense is None and hits[0].passage.party == "Portugal"
-        searcher.search(english, party="Valdorre")
-        assert count.calls == 1  # the French reply in scope needs it
-        searcher.search("Quelles peines pour la détention d'images d'abus sexuels d'enfants ?", party="Portugal")
-        assert count.calls == 2  # a French question needs it
-        searcher.search(english)
-        assert count.calls == 3  # unfiltered, the French reply is in scope
-        # nor are its quotes chosen with it; a question ranked with it has its quotes chosen with the same vector
+        assert count.calls == 1 and scores.ml_query_vector is not None
+        assert scores.ml_dense is None and hits[0].passage.party == "Portugal"  # ranked without it
+        _, scores = searcher.search(english, party="Valdorre")
+        assert count.calls == 2 and scores.ml_dense is not None  # the French reply in scope needs it
+        _, scores = searcher.search("Quelles peines pour la détention d'images d'abus sexuels d'enfants ?",
+                                    party="Portugal")
+        assert scores.ml_dense is not None  # a French question needs it
+        _, scores = searcher.search(english)
+        assert scores.ml_dense is not None  # unfiltered, the French reply is in scope
         two_languages.ask(english, party="Portugal")
-        assert count.calls == 3
-        two_languages.ask(english, party="Valdorre")
-        assert count.calls == 4
+        assert count.calls == 5  # one embedding per question, whatever uses it
     finally:
         searcher.multilingual = inner
 

@@ -9,6 +9,7 @@ from ..model import Hit
 from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
+from .refusal import load_refusal_model, refusal_features
 from .search import Scores, Searcher, parties_named
 
 # Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
@@ -48,7 +49,7 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
     grouped = len(parties) > 1 and not party and not named
     hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar, per_party=grouped)
     pool, hits = hits, hits[:k]  # the pool adds each Party's best passage when grouped
-    abstained = should_abstain(query, hits, scores)
+    abstained = should_abstain(query, hits, scores, searcher)
     for h in pool:
         h.weak = abstained
     result = {
@@ -110,8 +111,10 @@ def best_cosine(scores: Scores) -> float:
     return max(float(scores.dense.max()), float(scores.question.max()))
 
 
-def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
-    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named.
+def should_abstain(query: str, hits: list[Hit], scores: Scores, searcher: Searcher | None = None) -> bool:
+    """Abstain when no passage is semantically close, unless the best hit answers a question number the user named;
+    and, for a question in the language of every reply searched, when the refusal model (refusal.py, given the
+    `searcher`) finds it unlike the questions the replies answer.
 
     Close means: by the English encoder, or (the only judge across languages) by the multilingual one."""
     if not hits:
@@ -119,11 +122,19 @@ def should_abstain(query: str, hits: list[Hit], scores: Scores) -> bool:
     if named_answer(query, hits):
         return False
     if best_cosine(scores) >= ABSTAIN_BELOW:
-        return False
+        return searcher is not None and scores.ml_dense is None and declined_by_model(searcher, query, scores)
     across = scores.same_language is not None and float(scores.same_language[hits[0].passage.pid]) < SAME_LANGUAGE
     if scores.ml_dense is None or not across:
         return True
     return max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW
+
+
+def declined_by_model(searcher: Searcher, query: str, scores: Scores) -> bool:
+    """The refusal model's verdict: the question's in-scope probability falls below the model's threshold (False
+    without a model or without the question's multilingual vector)."""
+    model = load_refusal_model()
+    x = refusal_features(searcher, query, scores) if model is not None else None
+    return x is not None and model.in_scope(x) < model.threshold
 
 
 def passage_json(h: Hit) -> dict:

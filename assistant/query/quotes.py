@@ -31,14 +31,16 @@ NEAR_BEST = 0.12  # a sentence this close to the best one's similarity is quoted
 # Chosen by cross-validation on the key sentences of eval/questions_en.jsonl (python -m assistant.tools.tune_quotes,
 # which embeds every question with both encoders): 0.7 quoted the key sentence for 68/108 rows held out, the
 # English encoder alone 61/108.  A question ranked without the multilingual encoder (English, on English replies)
-# is not embedded by it for its quotes alone: that costs ~4 ms of CPU per question (the page's API through
-# a stock gradio_client fell from 39 to 32 questions/s on two cores; the HTTP API's 10 clients from 315 to 145)
+# is quoted without it too.  Its vector (every question now has one, for the refusal model) would quote the key
+# sentence for 69/108 held out (tune_quotes --embed-all, share 0.7; served as now: 65/108), but with 2.71 quotes per
+# answer against 2.05, and on the multilingual encoder's narrow scale a bare "No." under the question asked
+# ("specialised courts?") lost its place to the sentences of a longer answer ranked above it
 QUOTE_MULTILINGUAL = 0.7
 # quotes chosen by the English encoder alone: a sentence holding the question's rarer words is closer, by the share
 # of the question's terms it holds, weighted by rarity, at this weight.  Chosen by cross-validation on the same key
 # sentences, rows quoted as served (tune_quotes): the key sentence quoted for 64/108 rows held out against 61/108
-# without it, with fewer quotes per answer (2.05 against 2.31).  With the multilingual encoder's vectors (tune_quotes
-# --embed-all) it gained nothing (68/108 at 0.0 and 0.2, 66/108 at 0.5), so those quotes go without it
+# without it, with fewer quotes per answer (2.05 against 2.31).  With the multilingual encoder's vectors it gained
+# nothing (68/108 at 0.0 and 0.2, 66/108 at 0.5), so those quotes go without it
 QUOTE_LEXICAL = 0.5
 LIST_ITEMS = 8  # at most this many list items follow a lead-in
 RE_URL_ONLY = re.compile(r"^\W*(?:\w+\W{0,3}){0,3}(?:https?://|www\.)\S+\W*$", re.I)
@@ -157,7 +159,8 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
     """The quoted answer (`scores`: the search's, for the question's vectors; `ml_query` the question's
     multilingual vector when not the search's): see the module's rules."""
     index = searcher.index
-    ml_query = scores.ml_query_vector if ml_query is None else ml_query
+    if ml_query is None and scores.ml_dense is not None:
+        ml_query = scores.ml_query_vector  # quotes use the multilingual vector where the ranking did
     lexical = lexical if ml_query is None else 0.0  # the rarer words help the English encoder alone
     terms = question_terms(searcher, query) if lexical else {}
     named = ids_in_query(query)

@@ -177,8 +177,11 @@ class Searcher:
         ml_dense = ml_question = ml_sentence = mq = None
         if multilingual is None:
             multilingual = self.needs_multilingual(probs, scope, w)
-        if self.multilingual is not None and multilingual:
+        if self.multilingual is not None:
+            # every question gets its multilingual vector: whether the replies answer it at all (refusal.py) and
+            # which sentences to quote are judged with it; the ranking uses it only where the languages call for it
             mq = self.multilingual.encode_queries([query])[0]
+        if mq is not None and multilingual:
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
             ml_sentence = self.closest_sentences(self.index.ml_sentences, mq, ml_dense)
@@ -275,11 +278,14 @@ class Searcher:
         parts = self.index.passages[start:start + self.unit_lengths[self.unit_of[i]]]
         return replace(p, text="\n\n".join(x.text for x in parts), part=0, parts=1, pid=parts[0].pid)
 
+    def unit_pids(self, i: int) -> range:
+        """Every passage of passage i's answer unit."""
+        start = int(self.unit_starts[self.unit_of[i]])
+        return range(start, start + int(self.unit_lengths[self.unit_of[i]]))
+
     def unit_sentence_rows(self, i: int) -> list[int]:
         """Sentence rows of every passage in passage i's answer unit."""
-        start = self.unit_starts[self.unit_of[i]]
-        return [row for pid in range(start, start + self.unit_lengths[self.unit_of[i]])
-                for row in self.sentence_rows.get(pid, [])]
+        return [row for pid in self.unit_pids(i) for row in self.sentence_rows.get(pid, [])]
 
     def _best_per_party(self, fused: np.ndarray) -> list[int]:
         """Each Party's best passage, best first: one max per Party over a fixed Party-sorted order."""

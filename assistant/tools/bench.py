@@ -38,12 +38,13 @@ class Latency:
 
 def measure_latency(assistant: Assistant, encoder: Encoder, queries: list[str], rounds: int = 3) -> Latency:
     """Warm, in process: each query's full `ask` and its bare encoding by every encoder it uses (the English one,
-    and the multilingual one when the search needs it), interleaved so noise hits both alike."""
+    and the multilingual one when the index has its vectors: every question gets both, see Searcher.scores),
+    interleaved so noise hits both alike."""
     searcher = assistant.searcher
 
     def encode_alone(q: str) -> None:
         encoder.encode([q])
-        if searcher.needs_multilingual(q):
+        if searcher.multilingual is not None:
             searcher.multilingual.encode_queries([q])
 
     for q in queries[:3]:

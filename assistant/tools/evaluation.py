@@ -120,6 +120,12 @@ def format_report(report: Report) -> str:
         f"abstention: {a['out_of_scope_abstained']}/{a['out_of_scope']} out-of-scope abstained, "
         f"{a['in_scope_abstained']}/{a['in_scope']} in-scope abstained"
     )
+    unanswerable = [r for r in report.results if not r.row.gold]
+    kinds_out = sorted({r.row.kind for r in unanswerable if r.row.kind})
+    if len(kinds_out) > 1:
+        lines.append("abstained by kind: " + ", ".join(
+            f"{k} {sum(r.abstained for r in unanswerable if r.row.kind == k)}/"
+            f"{sum(1 for r in unanswerable if r.row.kind == k)}" for k in kinds_out))
     quoted, keyed = report.key_coverage()
     if keyed:
         lines.append(f"key sentence quoted: {quoted}/{keyed} rows ({quoted / keyed:.0%})")

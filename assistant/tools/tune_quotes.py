@@ -5,9 +5,9 @@ counts (`share`) and how much the question's rarer words held by a sentence coun
 
 Each row of the set that marks a key sentence (the sentence of the gold answer that answers it) is asked once per
 candidate; a candidate scores the rows whose key sentence it quotes.  Rows are quoted as the search serves them (a
-question ranked without the multilingual encoder is quoted without it); `--embed-all` embeds every question with
-both encoders, as if the quotes of every question were chosen with the multilingual one too.  Folds as in `tune`:
-the candidate is chosen on four fifths of the rows and scored on the rest.
+question ranked without the multilingual encoder is quoted without it); `--embed-all` quotes every question with
+both encoders' vectors, as if the quotes of every question were chosen with the multilingual one too.  Folds as in
+`tune`: the candidate is chosen on four fifths of the rows and scored on the rest.
 """
 
 from __future__ import annotations
@@ -47,9 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         hits, scores = searcher.search(row.query, k=5, party=row.party)
         if should_abstain(row.query, hits, scores):  # an abstention quotes nothing, whatever the candidate
             continue
-        ml_query = scores.ml_query_vector
-        if ml_query is None and args.embed_all and searcher.multilingual is not None:
-            ml_query = searcher.multilingual.encode_queries([row.query])[0]
+        # the multilingual vector (every question has one) where the ranking used it, or with --embed-all always
+        ml_query = scores.ml_query_vector if scores.ml_dense is not None or args.embed_all else None
         for i, (share, lexical) in enumerate(grid):
             quotes = [q["text"] for q in choose_quotes(searcher, scores, hits, row.query, share=share,
                                                        ml_query=ml_query, lexical=lexical)]

@@ -1,0 +1,139 @@
+"""Fit the refusal model (query/refusal.py) on question sets, report it cross-validated, and package it.
+
+    python -m assistant.tools.tune_refusals --set INDEX:QUESTIONS [--set …] [--heldout INDEX:QUESTIONS] [--write]
+
+Rows with gold ids are questions the replies answer; rows without (but for those about a Party whose reply is not
+indexed, which are declined by name) are questions they do not.  Only rows the model would judge are used: asked
+in the language of every reply searched, and past the similarity floor (`answer.should_abstain`).  The model is a
+logistic regression (L2, classes weighted alike) on the standardised FEATURES; its threshold is the in-scope
+probability below which at most RATE of the answerable rows fall, each row scored by a model fitted without it.
+The figures printed are nested: each tenth of the rows is judged by a model and threshold chosen on the rest.
+`--heldout` sets are judged by the final model only, never fitted on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..api import Assistant
+from ..query.answer import ABSTAIN_BELOW, best_cosine, named_answer
+from ..query.refusal import DATA_FILE, FEATURES, RefusalModel, refusal_features
+from ..query.search import parties_named
+from .evaluation import load_rows
+
+RATE = 0.01  # at most this share of answerable questions declined (cross-validated)
+L2 = 1.0  # the penalty on the standardised coefficients
+FOLDS = 10
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> RefusalModel:
+    """Logistic regression by Newton's method: standardised features, L2 on the coefficients (not the intercept),
+    each class weighing as much in total."""
+    mean, scale = x.mean(0), x.std(0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    z = np.c_[(x - mean) / scale, np.ones(len(x))]
+    weight = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1)))
+    beta = np.zeros(z.shape[1])
+    penalty = np.r_[np.full(z.shape[1] - 1, l2), 0.0]
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(z @ beta)))
+        gradient = z.T @ (weight * (p - y)) + penalty * beta
+        hessian = (z * (weight * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return RefusalModel(FEATURES, mean, scale, beta[:-1], float(beta[-1]), 0.5)
+
+
+def threshold(x: np.ndarray, y: np.ndarray, rate: float = RATE) -> float:
+    """The in-scope probability below which at most `rate` of the answerable rows fall, each row judged by a model
+    fitted without it."""
+    held_out = np.array([fit(np.delete(x, i, 0), np.delete(y, i)).in_scope(x[i]) for i in range(len(y)) if y[i]])
+    held_out.sort()
+    return float(held_out[int(np.floor(rate * len(held_out)))])
+
+
+def fitted(x: np.ndarray, y: np.ndarray) -> RefusalModel:
+    model = fit(x, y)
+    return RefusalModel(model.features, model.mean, model.scale, model.coef, model.intercept, threshold(x, y))
+
+
+def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[int], list[str]]:
+    """(features, in scope?, row id) for the rows of a set the model would judge."""
+    searcher = assistant.searcher
+    xs, ys, ids = [], [], []
+    for row in load_rows(path):
+        if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
+            continue
+        hits, scores = searcher.search(row.query, k=5, party=row.party)
+        if (not hits or scores.ml_dense is not None or named_answer(row.query, hits)
+                or best_cosine(scores) < ABSTAIN_BELOW):
+            continue
+        x = refusal_features(searcher, row.query, scores)
+        if x is not None:
+            xs.append(x), ys.append(1 if row.gold else 0), ids.append(row.id)
+    return xs, ys, ids
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", action="append", required=True, metavar="INDEX:QUESTIONS",
+                        help="an index folder and a question set over it (repeatable)")
+    parser.add_argument("--heldout", action="append", default=[], metavar="INDEX:QUESTIONS",
+                        help="a set the final model judges but is never fitted on (repeatable)")
+    parser.add_argument("--write", action="store_true", help=f"write the model to assistant/data/{DATA_FILE}")
+    args = parser.parse_args(argv)
+
+    assistants: dict[str, Assistant] = {}
+
+    def gather(spec: str) -> tuple[str, list[np.ndarray], list[int], list[str]]:
+        index, _, questions = spec.partition(":")
+        if index not in assistants:
+            assistants[index] = Assistant.open(index, build=False)
+        return (Path(questions).stem, *collect(assistants[index], Path(questions)))
+
+    sets = [gather(spec) for spec in args.set]
+    x = np.array([f for _, xs, _, _ in sets for f in xs])
+    y = np.array([v for _, _, ys, _ in sets for v in ys])
+    name = np.array([n for n, xs, _, _ in sets for _ in xs])
+    print(f"{len(y)} rows judged by the model: {int(y.sum())} answerable, {int((1 - y).sum())} not")
+
+    folds = np.arange(len(y)) % FOLDS
+    np.random.default_rng(0).shuffle(folds)
+    declined = np.zeros(len(y), dtype=bool)
+    for f in range(FOLDS):
+        train, test = folds != f, folds == f
+        model = fitted(x[train], y[train])
+        declined[test] = [model.in_scope(v) < model.threshold for v in x[test]]
+    print(f"cross-validated ({FOLDS} folds, threshold: at most {RATE:.0%} of answerable rows declined):")
+    for n in dict.fromkeys(name):
+        inside = name == n
+        print(f"  {n}: declined {int((declined & inside & (y == 0)).sum())}/{int((inside & (y == 0)).sum())} "
+              f"unanswerable, {int((declined & inside & (y == 1)).sum())}/{int((inside & (y == 1)).sum())} "
+              f"answerable (false refusals)")
+
+    final = fitted(x, y)
+    print("final model: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, final.coef))
+          + f"; threshold {final.threshold:.3f}")
+    for spec in args.heldout:
+        n, xs, ys, _ = gather(spec)
+        judged = [final.in_scope(v) < final.threshold for v in xs]
+        no = [d for d, v in zip(judged, ys) if not v]
+        yes = [d for d, v in zip(judged, ys) if v]
+        print(f"  held out {n}: declined {sum(no)}/{len(no)} unanswerable, {sum(yes)}/{len(yes)} answerable "
+              f"(rows past the similarity floor; those below it are declined anyway)")
+    if args.write:
+        path = Path(__file__).resolve().parents[1] / "data" / DATA_FILE
+        about = {"fitted_on": {n: int((name == n).sum()) for n in dict.fromkeys(name)}, "rate": RATE, "l2": L2,
+                 "made_by": "python -m assistant.tools.tune_refusals"}
+        path.write_text(json.dumps(final.to_json(**about), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Declining what the replies do not answer: the refusal model (query/refusal.py), fitted and packaged by
+tools/tune_refusals, judges questions asked in the language of every reply searched."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import assistant.query.answer as answer_module
+from assistant.query.answer import NOT_ADDRESSED
+from assistant.query.refusal import FEATURES, RefusalModel, load_refusal_model
+from assistant.tools.tune_refusals import RATE, fitted
+
+
+def test_the_packaged_model_is_fitted_on_the_features_the_code_computes():
+    model = load_refusal_model()
+    assert model is not None, "assistant/data/refusal_model.json is missing or was fitted on other FEATURES: " \
+                              "run python -m assistant.tools.tune_refusals --write"
+    assert model.features == FEATURES and model.coef.shape == model.mean.shape == (len(FEATURES),)
+    assert 0.0 < model.threshold < 0.5
+
+
+def test_fitting_separates_answerable_from_unanswerable_and_keeps_false_refusals_to_the_rate():
+    rng = np.random.default_rng(7)
+    answerable = rng.normal(1.0, 1.0, size=(150, len(FEATURES)))
+    unanswerable = rng.normal(-1.5, 1.0, size=(20, len(FEATURES)))
+    x, y = np.r_[answerable, unanswerable], np.r_[np.ones(150), np.zeros(20)]
+    model = fitted(x, y)
+    assert (model.coef > 0).all()  # every feature of the answerable kind grows
+    declined = np.array([model.in_scope(v) < model.threshold for v in x])
+    assert declined[y == 0].mean() >= 0.8
+    assert declined[y == 1].mean() <= 2 * RATE + 1 / 150  # the rate holds for rows left out; fitted rows fare better
+
+
+@pytest.mark.slow
+def test_a_question_near_the_replies_but_not_answered_is_declined(assistant_obj):
+    result = assistant_obj.ask("What is the minimum legal age of marriage in Portugal?")
+    assert result["abstained"] is True and result["answer"] == []
+    assert result["message"].startswith(NOT_ADDRESSED)
+    assert result["passages"] and all(p["weak"] for p in result["passages"])  # the nearest, marked as such
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "What penalty does Portugal set for possessing child sexual abuse material?",
+    "Does Portugal have specialised courts for online sexual offences against children?",
+    "Who answers requests for help sent to SOS Criança?",
+    "Are teenagers prosecuted in Portugal for sexting each other consensually?",
+])
+def test_questions_the_reply_answers_are_not_declined(assistant_obj, question):
+    result = assistant_obj.ask(question)
+    assert result["abstained"] is False and result["answer"]
+
+
+@pytest.mark.slow
+def test_the_model_judges_only_questions_in_the_language_of_the_replies(assistant_obj, monkeypatch):
+    declines_all = RefusalModel(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
+                                np.zeros(len(FEATURES)), 0.0, threshold=1.0)
+    monkeypatch.setattr(answer_module, "load_refusal_model", lambda: declines_all)
+    english = "What penalty does Portugal set for possessing child sexual abuse material?"
+    french = "Quelle peine le Portugal prévoit-il pour la détention de matériel d'abus sexuels sur enfants ?"
+    assert assistant_obj.ask(english)["abstained"] is True
+    assert assistant_obj.ask(french)["abstained"] is False  # across languages only the similarity floors judge
+    assert assistant_obj.ask("What did Portugal answer to question 9.3?")["abstained"] is False  # a number named

@@ -234,12 +234,13 @@ def coverage(fmt: str, as_json: bool, index_dir: Path, corpus: Path | None, back
 def serve(host: str, port: int, auth: str | None, index_dir: Path, corpus: Path | None, backend: str,
           watch: bool, rebuild: bool) -> None:
     """Serve the chat page (builds the index first when it is missing or damaged; when stale, with --rebuild)."""
-    from .memory import limit_malloc_arenas
+    from .memory import limit_malloc_arenas, start_memory_trimmer
     from .web.page import serve as serve_page
 
     if auth and ":" not in auth:
         raise click.UsageError("--auth takes USER:PASSWORD")
     limit_malloc_arenas()  # before the encoders' and the server's threads start
+    start_memory_trimmer()
     assistant = open_assistant(index_dir, corpus, backend, rebuild)
     if watch:
         from .encoders.shared import SharedEncoder

@@ -77,3 +77,22 @@ def test_bench_load_refuses_a_bad_client_list():
 
     result = CliRunner().invoke(cli, ["bench", "load", "--clients", "ten"])
     assert result.exit_code == 2 and "--clients takes numbers of clients" in result.output
+
+
+def test_a_server_gives_freed_memory_back_on_a_daemon_thread():
+    import threading
+    import time
+
+    from assistant.memory import _libc, start_memory_trimmer
+
+    stop = start_memory_trimmer(every=0.01)
+    if _libc() is None:  # pragma: no cover - not glibc
+        assert stop is None
+        return
+    try:
+        trimmer = next(t for t in threading.enumerate() if t.name == "memory-trimmer")
+        assert trimmer.daemon and trimmer.is_alive()
+    finally:
+        stop.set()
+    time.sleep(0.05)
+    assert not any(t.name == "memory-trimmer" for t in threading.enumerate())

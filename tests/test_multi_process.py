@@ -85,14 +85,15 @@ def test_a_server_gives_freed_memory_back_on_a_daemon_thread():
 
     from assistant.memory import _libc, start_memory_trimmer
 
+    before = set(threading.enumerate())
     stop = start_memory_trimmer(every=0.01)
     if _libc() is None:  # pragma: no cover - not glibc
         assert stop is None
         return
     try:
-        trimmer = next(t for t in threading.enumerate() if t.name == "memory-trimmer")
+        (trimmer,) = [t for t in threading.enumerate() if t not in before and t.name == "memory-trimmer"]
         assert trimmer.daemon and trimmer.is_alive()
     finally:
         stop.set()
-    time.sleep(0.05)
-    assert not any(t.name == "memory-trimmer" for t in threading.enumerate())
+    trimmer.join(timeout=1)
+    assert not trimmer.is_alive()

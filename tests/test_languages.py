@@ -111,6 +111,20 @@ def test_the_french_reply_laid_out_other_ways_parses_the_same(tmp_path, valdorre
         (a.question_ids, a.pillar, " ".join(a.text.split())) for a in valdorre.answers]
 
 
+@pytest.mark.parametrize("title", [None, "RÉPONSES DE LA RÉPUBLIQUE DE VALDORRE", "Pays : Valdorre",
+                                   "Réponse du Valdorre au questionnaire thématique",
+                                   "REPLIES OF THE REPUBLIC OF VALDORRE TO THE THEMATIC QUESTIONNAIRE"])
+def test_a_french_reply_named_anyhow_takes_its_party_from_its_title_page(tmp_path, title):
+    """« Réponses au questionnaire thématique » then the Party's line (or the Party within the line), as the English
+    "Replies to the thematic questionnaire" does: a file named reponse.txt is Valdorre's, code T-ES(2017)ICT-VD."""
+    text = VALDORRE.read_text(encoding="utf-8")
+    if title:
+        text = text.replace("\nVALDORRE\n", f"\n{title}\n")
+    (tmp_path / "reponse.txt").write_text(text, encoding="utf-8")
+    meta = parse_file(tmp_path / "reponse.txt").meta
+    assert (meta.party, meta.doc_id, meta.round, meta.language) == ("Valdorre", "T-ES(2017)ICT-VD", "2nd", "fr")
+
+
 def test_party_names_in_english_french_and_their_own_languages():
     assert canonical_party("Allemagne") == canonical_party("Deutschland") == canonical_party("Germany") == "Germany"
     assert canonical_party("le Portugal") == canonical_party("Portogallo") == "Portugal"

@@ -13,8 +13,21 @@ from .questionnaire import pillar_named
 RE_DOC_ID = re.compile(r"\bT-ES\(\d{4}\)[A-Z0-9][A-Z0-9-]*")
 RE_ROUND = re.compile(r"\b(\d+)(?:(?:st|nd|rd|th)\s+(?:thematic\s+)?monitoring\s+round"
                       r"|(?:e|er|ème|eme)\s+cycle\s+de\s+suivi)", re.I)
-# "Replies to the thematic questionnaire" (a PDF may run it on from the line above), then the Party's name
-RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the (?:\w+ )?questionnaire\W*$", re.I)
+# "Replies to the thematic questionnaire" or « Réponses au questionnaire thématique » (a PDF may run it on from the
+# line above), then the Party's name
+RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the (?:\w+ )?questionnaire\W*$"
+                        r"|^réponses? (?:au|à|aux)\b|\bréponses? au questionnaire(?: thématique)?\W*$", re.I)
+# what may stand before a Party's name on its line: "Replies of", « Réponses de la », "Country:", « État partie : »,
+# and an official form ("Republic of", « République de »)
+RE_PARTY_PREFIX = re.compile(
+    r"^(?:(?:repl(?:y|ies) (?:of|from)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
+    r"|(?:country|party|state party|pays|état partie|partie)\s*:\s*)?"
+    r"(?:(?:the )?(?:republic|kingdom|principality|grand duchy) of(?: the)?\s+"
+    r"|(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
+# the Party within the line: "Replies of Freedonia to the thematic questionnaire", « Réponse du Valdorre au
+# questionnaire thématique », « Réponses de la Belgique au questionnaire »
+RE_REPLIES_OF = re.compile(r"^(?:repl(?:y|ies) (?:of|from)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
+                           r"(?P<party>[^:;,.]{2,50}?)\s+(?:to|au|à|aux)\b.*questionnaire", re.I)
 
 # the Committee's compilation of many Parties' answers to one question (ingest/compilation.py reads it)
 RE_COMPILATION = re.compile(
@@ -37,6 +50,13 @@ def compilation_question(doc: Document) -> tuple[str, str] | None:
     return (m["id"], (m["title"] or "").strip()) if m else None
 
 
+def party_name(line: str) -> str:
+    """A Party's name as a title page prints it -> as citations show it: the Convention's English name for a Party
+    the package knows ("REPUBLIC OF MOLDOVA", « Pays : Portugal »), else the name itself ("VALDORRE" -> "Valdorre")."""
+    name = RE_PARTY_PREFIX.sub("", line.strip("*# ")).strip()
+    return canonical_party(line.strip("*# ")) or canonical_party(name) or (name.title() if name.isupper() else name)
+
+
 def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
     """Party, document code, round and language from the header; the file name and the user may override."""
     head = [ln.strip() for ln in doc.lines[:TITLE_LINES] if ln.strip()]
@@ -44,14 +64,14 @@ def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
     # title page itself does not
     codes = [(bool(RE_REPLIES.search(ln)), m.group(0)) for ln in head if (m := RE_DOC_ID.search(ln))]
     doc_id = min(codes, key=lambda c: c[0])[1] if codes else ""
-    party = ""
-    for i, ln in enumerate(head):
+    party = next((party_name(m["party"]) for ln in head if (m := RE_REPLIES_OF.search(ln.strip("*# ")))), "")
+    for i, ln in enumerate(head if not party else []):
         # a running header ("T-ES(2017)ICT-EL - Replies to the thematic questionnaire") names no Party after it
         if RE_REPLIES.search(ln) and not RE_DOC_ID.search(ln) and i + 1 < len(head):
-            cand = head[i + 1].strip("*# ")
+            cand = RE_PARTY_PREFIX.sub("", head[i + 1].strip("*# ")).strip()
             if (cand and len(cand) < 60 and not pillar_named(cand.split(' ')[0]) and not RE_ROUND.search(cand)
                     and not RE_DOC_ID.search(cand)):
-                party = cand.title() if cand.isupper() else cand
+                party = party_name(cand)
             break
     if not party:  # a title page laid out otherwise: a line that is a Party's name
         party = next((name for ln in head if (name := canonical_party(ln.strip("*# ")))), "")

@@ -178,8 +178,8 @@ class Searcher:
         if multilingual is None:
             multilingual = self.needs_multilingual(probs, scope, w)
         if self.multilingual is not None:
-            # every question gets its multilingual vector: whether the replies answer it at all (refusal.py) and
-            # which sentences to quote are judged with it; the ranking uses it only where the languages call for it
+            # every question gets its multilingual vector: whether the replies answer it at all is judged with it
+            # (refusal.py); the ranking and the quotes use it only where the languages call for it
             mq = self.multilingual.encode_queries([query])[0]
         if mq is not None and multilingual:
             ml_dense = self.index.ml_passages @ mq

@@ -62,3 +62,19 @@ def test_the_model_judges_only_questions_in_the_language_of_the_replies(assistan
     assert assistant_obj.ask(english)["abstained"] is True
     assert assistant_obj.ask(french)["abstained"] is False  # across languages only the similarity floors judge
     assert assistant_obj.ask("What did Portugal answer to question 9.3?")["abstained"] is False  # a number named
+
+
+@pytest.mark.slow
+def test_the_model_judges_a_question_by_the_passages_it_searched(assistant_obj):
+    """With a filter (a Party, a pillar), what lies outside it does not make the question look answered."""
+    from assistant.query.refusal import refusal_features
+
+    searcher = assistant_obj.searcher
+    question = "What penalty does Portugal set for possessing child sexual abuse material?"
+    _, everywhere = searcher.search(question)
+    _, prevention = searcher.search(question, pillar="Prevention")
+    inside = prevention.scope
+    assert inside is not None and not inside.all() and everywhere.scope is None
+    whole, filtered = refusal_features(searcher, question, everywhere), refusal_features(searcher, question, prevention)
+    assert whole[0] == pytest.approx(float(everywhere.question.max()))
+    assert filtered[0] == pytest.approx(float(prevention.question[inside].max())) and filtered[0] < whole[0]

@@ -35,7 +35,7 @@ FEATURES = (
     "ml_sentence",  # the closest sentence, by the multilingual encoder
     "ml_focus",  # how much closer that sentence is than the closest whole passage: a question near a reply's
                  # topic but answered by none of its sentences is close to whole answers and to no sentence
-    "lexical",  # the best BM25 score over the most the question's terms could give (each by its rarity)
+    "lexical",  # the best BM25 score over the sum of the question's terms' rarities (Party names left out)
 )
 
 
@@ -85,17 +85,23 @@ def content_terms(searcher, query: str) -> dict[str, float]:
 
 
 def refusal_features(searcher, query: str, scores) -> np.ndarray | None:
-    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them); None without the question's
-    multilingual vector."""
-    index, mq = searcher.index, scores.ml_query_vector
+    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them), over the passages it searched;
+    None without the question's multilingual vector."""
+    index, mq, scope = searcher.index, scores.ml_query_vector, scores.scope
     if mq is None or index.ml_passages is None or index.ml_sentences is None or not len(index.ml_sentences):
         return None
+
+    def best(values: np.ndarray, inside: np.ndarray | None) -> float:
+        values = values if inside is None else values[inside]
+        return float(values.max()) if len(values) else 0.0
+
+    sentences_inside = None if scope is None else scope[searcher.sentence_pids]
     most = sum(content_terms(searcher, query).values())
-    ml_sentence = float((index.ml_sentences @ mq).max())
+    ml_sentence = best(index.ml_sentences @ mq, sentences_inside)
     return np.array([
-        float(scores.question.max()),
-        float((searcher.ml_question_rows @ mq).max()),
+        best(scores.question, scope),
+        best((searcher.ml_question_rows @ mq)[searcher.ml_question_of], scope),
         ml_sentence,
-        ml_sentence - float((index.ml_passages @ mq).max()),
-        float(scores.lexical.max()) / most if most else 0.0,
+        ml_sentence - best(index.ml_passages @ mq, scope),
+        best(scores.lexical, scope) / most if most else 0.0,
     ])

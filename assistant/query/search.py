@@ -66,6 +66,7 @@ class Scores:
     same_language: np.ndarray | None = None  # per passage: how likely the question is in the passage's language
     ml_sentence: np.ndarray | None = None  # per passage: its closest sentence (the passage's own score if it has none)
     ml_query_vector: np.ndarray | None = None
+    scope: np.ndarray | None = None  # the passages searched (the Party and pillar filters), None for all
 
 
 def parties_named(query: str, indexed: list[str]) -> tuple[list[str], list[str]]:
@@ -135,7 +136,7 @@ class Searcher:
         self.question_rows, self.question_of = np.unique(index.questions, axis=0, return_inverse=True)
         self.question_of = self.question_of.reshape(-1)
         # a passage's sentences are consecutive rows of index.sentences: where each passage's run starts and ends
-        sentence_pids = np.array([pid for pid, _ in index.sentences], dtype=np.int64)
+        self.sentence_pids = sentence_pids = np.array([pid for pid, _ in index.sentences], dtype=np.int64)
         self.sentence_starts = np.flatnonzero(np.r_[True, sentence_pids[1:] != sentence_pids[:-1]]) \
             if len(sentence_pids) else np.zeros(0, dtype=np.int64)
         self.sentence_owner = sentence_pids[self.sentence_starts]
@@ -185,7 +186,8 @@ class Searcher:
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
             ml_sentence = self.closest_sentences(self.index.ml_sentences, mq, ml_dense)
-        s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq)
+        s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq,
+                   scope if scope is not None and scope.any() and not scope.all() else None)
         s.fused = fuse(s, self.pointer, w, self.answer_words)
         return s
 

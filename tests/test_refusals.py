@@ -78,3 +78,34 @@ def test_the_model_judges_a_question_by_the_passages_it_searched(assistant_obj):
     whole, filtered = refusal_features(searcher, question, everywhere), refusal_features(searcher, question, prevention)
     assert whole[0] == pytest.approx(float(everywhere.question.max()))
     assert filtered[0] == pytest.approx(float(prevention.question[inside].max())) and filtered[0] < whole[0]
+
+
+@pytest.mark.slow
+def test_tune_refusals_reports_its_figures_cross_validated_and_writes_only_when_asked(built, tmp_path, capsys):
+    import json
+
+    from assistant.tools import tune_refusals
+
+    answerable = ["What penalty does Portugal set for possessing child sexual abuse material?",
+                  "Which helplines can a child victim call in Portugal?",
+                  "Does Portugal have specialised courts for online sexual offences against children?",
+                  "Who answers requests for help sent to SOS Criança?",
+                  "Are teenagers prosecuted in Portugal for sexting each other consensually?",
+                  "How does Portugal train judges and prosecutors on online child sexual abuse?",
+                  "What does the Portuguese Criminal Code say about grooming children online?",
+                  "Which Portuguese police unit investigates online child sexual exploitation?",
+                  "Do Portuguese schools teach pupils about the risks of sending intimate images?",
+                  "Does Portugal contribute to Interpol's ICSE database?"]
+    unanswerable = ["What is the minimum legal age of marriage in Portugal?",
+                    "How many weeks of paid maternity leave does Portugal grant?",
+                    "What is the legal age for buying alcohol in Portugal?",
+                    "What minimum wage do apprentices under 18 earn in Portugal?"]
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("".join(json.dumps({"id": f"t{n}", "query": q, "gold": ["9"] if q in answerable else []})
+                                 + "\n" for n, q in enumerate(answerable + unanswerable)), encoding="utf-8")
+    packaged = (tune_refusals.Path(tune_refusals.__file__).resolve().parents[1] / "data" / "refusal_model.json")
+    before = packaged.read_bytes()
+    tune_refusals.main(["--set", f"{built / 'index'}:{questions}", "--heldout", f"{built / 'index'}:{questions}"])
+    out = capsys.readouterr().out
+    assert "rows judged by the model" in out and "cross-validated (10 folds" in out and "held out q:" in out
+    assert packaged.read_bytes() == before  # nothing written without --write

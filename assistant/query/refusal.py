@@ -19,7 +19,8 @@ from importlib import resources
 import numpy as np
 
 from ..parties import parties_in_text
-from ..store.lexical import bm25_tokens, rarity
+from ..store.lexical import bm25_tokens
+from .quotes import question_terms
 
 DATA_FILE = "refusal_model.json"
 # Chosen by the nested cross-validation `tune_refusals` prints: fitted on 15 near-domain questions, 9 declined, 0 of
@@ -80,8 +81,7 @@ def content_terms(searcher, query: str) -> dict[str, float]:
     """The question's BM25 terms but Party names, each with its rarity among the indexed passages."""
     names = [*searcher.index.parties, *parties_in_text(query, extra=searcher.index.parties)]
     party_terms = set(bm25_tokens([" ".join(names)])[0]) if names else set()
-    terms = sorted(set(bm25_tokens([query])[0]) - party_terms)
-    return dict(zip(terms, rarity(searcher.index.bm25, terms)))
+    return {t: w for t, w in question_terms(searcher, query).items() if t not in party_terms}
 
 
 def refusal_features(searcher, query: str, scores) -> np.ndarray | None:

@@ -280,14 +280,11 @@ class Searcher:
         parts = self.index.passages[start:start + self.unit_lengths[self.unit_of[i]]]
         return replace(p, text="\n\n".join(x.text for x in parts), part=0, parts=1, pid=parts[0].pid)
 
-    def unit_pids(self, i: int) -> range:
-        """Every passage of passage i's answer unit."""
-        start = int(self.unit_starts[self.unit_of[i]])
-        return range(start, start + int(self.unit_lengths[self.unit_of[i]]))
-
     def unit_sentence_rows(self, i: int) -> list[int]:
         """Sentence rows of every passage in passage i's answer unit."""
-        return [row for pid in self.unit_pids(i) for row in self.sentence_rows.get(pid, [])]
+        start = self.unit_starts[self.unit_of[i]]
+        return [row for pid in range(start, start + self.unit_lengths[self.unit_of[i]])
+                for row in self.sentence_rows.get(pid, [])]
 
     def _best_per_party(self, fused: np.ndarray) -> list[int]:
         """Each Party's best passage, best first: one max per Party over a fixed Party-sorted order."""

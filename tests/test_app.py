@@ -20,7 +20,7 @@ PORTUGAL = REPO / "corpus" / "T-ES(2017)ICT-PT_Portugal.txt"
 PENALTY = "What is the penalty for possessing child sexual abuse material?"
 OFF_TOPIC = "What is the boiling point of water at sea level?"
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3))"
-CONTRACT_KEYS = {"id", "query", "abstained", "passages", "answer"}
+CONTRACT_KEYS = {"id", "query", "abstained", "partial", "passages", "answer"}
 PASSAGE_KEYS = {"rank", "score", "doc_id", "party", "question_ids", "heading", "pillar", "language", "page", "text",
                 "citation",
                 "resolved_refs", "lines", "weak"}

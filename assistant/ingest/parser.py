@@ -16,13 +16,26 @@ from ..parties import canonical_party, fold
 from .document import Document
 from .readers import read_document
 from .questionnaire import (NEXT_RATIO, ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
-                            pillar_named, text_matches)
+                            pillar_named, shares_words, text_matches)
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
                     looks_like_sentence_ref, reads_as_question, split_inline_answer)
 
 RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
+# a follow-up prompt under a label instead of an arrow: "Follow-up: Please specify…", « Complément demandé : … »
+RE_LEADING_NUMBER = re.compile(r"^\(?(\d{1,2})\s*[.)–—-]\s+(?=\S)")  # "11. Title", "11) Title", "11 – Title"
+
+
+def leading_number(line: str) -> str | None:
+    m = RE_LEADING_NUMBER.match(line.strip())
+    return m.group(1) if m else None
+
+
+RE_FOLLOWUP_LABEL = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?up(?:\s+(?:question|request))?|supplementary\s+question|additional\s+"
+    r"(?:question|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|question\s+"
+    r"compl[ée]mentaire|demande\s+compl[ée]mentaire)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(\S.*)$", re.I)
 # the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "**Antwort:**"):
 # not part of what the Party said
 RE_ANSWER_LABEL = re.compile(
@@ -185,6 +198,9 @@ class _Parser:
             return True
         if not self.started:
             return False
+        label = RE_FOLLOWUP_LABEL.match(line)
+        if label and self.qnum and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
+            line = f"→ {label.group(1)}"  # the question's follow-up prompt, labelled rather than arrowed
         m = RE_ARROW.match(line)
         if m and self.qnum:
             prompt, inline = split_inline_answer(line)
@@ -395,10 +411,13 @@ class _Parser:
             heading = not clean.endswith((".", ",", ";"))  # a title, not a sentence of an answer
             by_title = self.later_question(lambda e: heading and matches_any(line, e.titles))
             following = self.later_question(lambda e: True)
-            if by_title is None and heading and following and matches_any(line, following.titles, ratio=NEXT_RATIO):
-                by_title = following  # the next question's title, in another translation
+            if by_title is None and heading and following and (
+                    matches_any(line, following.titles, ratio=NEXT_RATIO)
+                    or leading_number(line) == following.id and shares_words(line, following.titles)):
+                by_title = following  # the next question's title, in another translation or word order
             if by_title is not None:
-                self.open_question(by_title.id, clean.strip(" *:."), f"Question {by_title.id}. {clean}")
+                title = RE_LEADING_NUMBER.sub("", clean).strip(" *:.")  # "9. Incrimination": its number once
+                self.open_question(by_title.id, title, f"Question {by_title.id}. {title}")
                 return True
             by_text = self.later_question(lambda e: matches_any(line, e.texts))
             if by_text is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..ids import id_under, ids_in_query
@@ -9,7 +11,7 @@ from ..model import Hit
 from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
-from .refusal import load_refusal_model, refusal_features
+from .refusal import absent_words, load_refusal_model, refusal_features
 from .search import Scores, Searcher, parties_named
 
 # Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
@@ -25,6 +27,27 @@ NOT_ADDRESSED = "The replies do not appear to address this question."
 WEAK_NOTE = "The nearest passages are listed as weak matches."
 EMPTY_QUESTION = "Ask a question about the replies."
 OUTSIDE_FILTER = "The best match lies outside the chosen filter: {tag} ({pillar})."
+PARTIAL = "Partial match: {what}. Check that the passages below answer your question."
+PARTIAL_UNSURE = "the replies may not address all of this question"
+
+
+def partial_message(not_found: list[str]) -> str:
+    """"Partial match: no reply searched mentions “drug”. Check that …" (or, with no word to name, may not address)."""
+    if not not_found:
+        return PARTIAL.format(what=PARTIAL_UNSURE)
+    quoted = [f"“{w}”" for w in not_found]
+    words = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return PARTIAL.format(what=f"no reply searched mentions {words}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the replies answer a question: abstain, answer as a partial match (naming the question's words no
+    reply searched holds, `not_found`), or answer."""
+
+    abstained: bool
+    partial: bool = False
+    not_found: tuple[str, ...] = ()
 
 
 def unindexed_message(missing: list[str], indexed: list[str]) -> str:
@@ -39,26 +62,31 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
     """The `ask` contract for one question over one searcher (filters already validated)."""
     query = (query or "").strip()
     if not query:
-        return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [], "message": EMPTY_QUESTION}
+        return {"id": qid, "query": query, "abstained": True, "partial": False, "passages": [], "answer": [],
+                "message": EMPTY_QUESTION}
     parties = searcher.index.parties
     named, unindexed = parties_named(query, parties) if not party else ([], [])
     if unindexed and not named:
         # a Party whose reply is not indexed: say so, and quote no other Party as if it answered
-        return {"id": qid, "query": query, "abstained": True, "passages": [], "answer": [],
+        return {"id": qid, "query": query, "abstained": True, "partial": False, "passages": [], "answer": [],
                 "unindexed_parties": unindexed, "message": unindexed_message(unindexed, parties)}
     grouped = len(parties) > 1 and not party and not named
     hits, scores = searcher.search(query, k=k, party=party or named or None, pillar=pillar, per_party=grouped)
     pool, hits = hits, hits[:k]  # the pool adds each Party's best passage when grouped
-    abstained = should_abstain(query, hits, scores, searcher)
+    verdict = judge(query, hits, scores, searcher)
+    abstained = verdict.abstained
     for h in pool:
         h.weak = abstained
     result = {
         "id": qid,
         "query": query,
         "abstained": abstained,
+        "partial": verdict.partial,
         "passages": [passage_json(h) for h in hits],
         "answer": [] if abstained else choose_quotes(searcher, scores, hits, query),
     }
+    if verdict.partial:
+        result["not_found"] = list(verdict.not_found)
     if unindexed:
         result["unindexed_parties"] = unindexed
     outside = outside_filter(searcher, scores, query, hits) if party or pillar else None
@@ -74,6 +102,8 @@ def answer(searcher: Searcher, query: str, k: int = 5, party: str | list[str] | 
     notes = []
     if abstained:
         notes.append(f"{NOT_ADDRESSED} {WEAK_NOTE}")
+    if verdict.partial:
+        notes.append(partial_message(list(verdict.not_found)))
     if unindexed:
         notes.append(unindexed_message(unindexed, parties))
     if outside:
@@ -112,29 +142,47 @@ def best_cosine(scores: Scores) -> float:
 
 
 def should_abstain(query: str, hits: list[Hit], scores: Scores, searcher: Searcher | None = None) -> bool:
+    """Whether to abstain (see `judge`)."""
+    return judge(query, hits, scores, searcher).abstained
+
+
+def judge(query: str, hits: list[Hit], scores: Scores, searcher: Searcher | None = None) -> Verdict:
     """Abstain when no passage is semantically close, unless the best hit answers a question number the user named;
     and, for a question in the language of every reply searched, when the refusal model (refusal.py, given the
-    `searcher`) finds it unlike the questions the replies answer.
+    `searcher`) finds it unlike the questions the replies answer, or answer it as a partial match when it finds it
+    only somewhat unlike them.
 
     Close means: by the English encoder, or (the only judge across languages) by the multilingual one."""
     if not hits:
-        return True
+        return Verdict(True)
     if named_answer(query, hits):
-        return False
+        return Verdict(False)
     if best_cosine(scores) >= ABSTAIN_BELOW:
-        return searcher is not None and scores.ml_dense is None and declined_by_model(searcher, query, scores)
+        if searcher is None or scores.ml_dense is not None:
+            return Verdict(False)
+        return model_verdict(searcher, query, scores)
     across = scores.same_language is not None and float(scores.same_language[hits[0].passage.pid]) < SAME_LANGUAGE
     if scores.ml_dense is None or not across:
-        return True
-    return max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW
+        return Verdict(True)
+    return Verdict(max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW)
 
 
-def declined_by_model(searcher: Searcher, query: str, scores: Scores) -> bool:
-    """The refusal model's verdict: the question's in-scope probability falls below the model's threshold (False
-    without a model or without the question's multilingual vector)."""
+def model_verdict(searcher: Searcher, query: str, scores: Scores) -> Verdict:
+    """The refusal model's verdict on the question's in-scope probability: declined below the model's threshold,
+    a partial match below its partial threshold (answered, without a model or the question's multilingual vector)."""
     model = load_refusal_model()
-    x = refusal_features(searcher, query, scores) if model is not None else None
-    return x is not None and model.in_scope(x) < model.threshold
+    if model is None:
+        return Verdict(False)
+    absent = absent_words(searcher, query, scores.scope)
+    x = refusal_features(searcher, query, scores, absent)
+    if x is None:
+        return Verdict(False)
+    p = model.in_scope(x)
+    if p < model.threshold:
+        return Verdict(True)
+    if model.partial_threshold is not None and p < model.partial_threshold:
+        return Verdict(False, True, tuple(absent))
+    return Verdict(False)
 
 
 def passage_json(h: Hit) -> dict:

@@ -3,23 +3,27 @@ and the replies' sentences are to it and how much of it BM25 finds, fitted by `p
 (package data: data/refusal_model.json).
 
 "What prison sentence does Portugal impose for drug trafficking?" is close to whole answers on penalties, to no
-sentence of them in particular, and few of its rarer words score in BM25: no one signal tells it from a paraphrase
-of a question the replies answer, together they often do.  The model judges questions in the language of every
-reply searched (English ones on English replies, what it was fitted on); others keep the similarity floors of
+sentence of them in particular, few of its rarer words score in BM25, and "drug", a word no reply holds, pulls it
+away from every passage: no one signal tells it from a paraphrase of a question the replies answer, together they
+often do.  Below the model's threshold the question is declined; below its partial threshold it is answered as a
+partial match that names the words no reply holds.  The model judges questions in the language of every reply
+searched (English ones on English replies, what it was fitted on); others keep the similarity floors of
 `answer.should_abstain`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from ..parties import parties_in_text
-from ..store.lexical import bm25_tokens
+from ..store.lexical import bm25_tokens, holders
 from .quotes import question_terms
 
 DATA_FILE = "refusal_model.json"
@@ -37,12 +41,19 @@ FEATURES = (
     "ml_focus",  # how much closer that sentence is than the closest whole passage: a question near a reply's
                  # topic but answered by none of its sentences is close to whole answers and to no sentence
     "lexical",  # the best BM25 score over the sum of the question's terms' rarities (Party names left out)
+    # occlusion: how much closer the question is to its closest passage, and sentence (English encoder), than the
+    # question without its words no searched passage holds.  "drug" in "What prison sentence does Portugal impose
+    # for drug trafficking?" pulls the question away from every passage (dropped, it comes closer), where a
+    # paraphrase's own words ("jail" for imprisonment) pull it towards the answer.  0 without such words
+    "absent_passage",
+    "absent_sentence",
 )
 
 
 @dataclass(frozen=True)
 class RefusalModel:
-    """in-scope probability = sigmoid(coef · (x - mean) / scale + intercept); decline below `threshold`."""
+    """in-scope probability = sigmoid(coef · (x - mean) / scale + intercept); decline below `threshold`, answer as
+    a partial match below `partial_threshold`."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -50,6 +61,7 @@ class RefusalModel:
     coef: np.ndarray
     intercept: float
     threshold: float
+    partial_threshold: float | None = None
 
     def in_scope(self, x: np.ndarray) -> float:
         z = float(self.coef @ ((x - self.mean) / self.scale) + self.intercept)
@@ -58,12 +70,15 @@ class RefusalModel:
     def to_json(self, **about) -> dict:
         return {"features": list(self.features), "mean": self.mean.round(6).tolist(),
                 "scale": self.scale.round(6).tolist(), "coef": self.coef.round(6).tolist(),
-                "intercept": round(self.intercept, 6), "threshold": round(self.threshold, 6), **about}
+                "intercept": round(self.intercept, 6), "threshold": round(self.threshold, 6),
+                "partial_threshold": None if self.partial_threshold is None else round(self.partial_threshold, 6),
+                **about}
 
     @classmethod
     def from_json(cls, d: dict) -> "RefusalModel":
         return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
-                   float(d["intercept"]), float(d["threshold"]))
+                   float(d["intercept"]), float(d["threshold"]),
+                   None if d.get("partial_threshold") is None else float(d["partial_threshold"]))
 
 
 @lru_cache(maxsize=1)
@@ -84,24 +99,59 @@ def content_terms(searcher, query: str) -> dict[str, float]:
     return {t: w for t, w in question_terms(searcher, query).items() if t not in party_terms}
 
 
-def refusal_features(searcher, query: str, scores) -> np.ndarray | None:
-    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them), over the passages it searched;
-    None without the question's multilingual vector."""
+def best(values: np.ndarray, inside: np.ndarray | None) -> float:
+    """The largest of `values` within a mask (all without one); 0 when the mask holds nothing."""
+    values = values if inside is None else values[inside]
+    return float(values.max()) if len(values) else 0.0
+
+
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)  # "did", "how": not what a question is about
+
+
+def absent_words(searcher, query: str, scope: np.ndarray | None = None) -> list[str]:
+    """The question's words (as typed, in order, once each) whose terms no passage in `scope` (a mask; all by
+    default) holds, Party names and stop words aside: what a partial match names as not found."""
+    terms = content_terms(searcher, query)
+    bm25 = searcher.index.bm25
+    absent = {t for t in terms if not (held := holders(bm25, t)).size or (scope is not None and not scope[held].any())}
+    words = [w for w in WORD.findall(query)
+             if w.lower() not in FUNCTION_WORDS and (own := bm25_tokens([w])[0]) and set(own) <= absent]
+    return list(dict.fromkeys(words))
+
+
+def occlusion(searcher, query: str, scores, absent: list[str]) -> tuple[float, float]:
+    """(closest passage, closest sentence) similarity of the question less that of the question without its
+    `absent` words, by the English encoder, over the passages searched; (0, 0) without such words."""
+    if not absent:
+        return 0.0, 0.0
+    index, scope = searcher.index, scores.scope
+    sentences_inside = None if scope is None else scope[searcher.sentence_pids]
+
+    def closest(q: np.ndarray) -> np.ndarray:
+        return np.array([best(index.dense.scores(q), scope), best(index.sentence_vectors @ q, sentences_inside)])
+
+    dropped = set(absent)
+    rest = " ".join(w for w in WORD.findall(query) if w not in dropped)
+    delta = closest(scores.query_vector) - (closest(searcher.encoder.encode([rest])[0]) if rest else 0.0)
+    return float(delta[0]), float(delta[1])
+
+
+def refusal_features(searcher, query: str, scores, absent: list[str] | None = None) -> np.ndarray | None:
+    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them, `absent` its `absent_words`),
+    over the passages it searched; None without the question's multilingual vector."""
     index, mq, scope = searcher.index, scores.ml_query_vector, scores.scope
     if mq is None or index.ml_passages is None or index.ml_sentences is None or not len(index.ml_sentences):
         return None
-
-    def best(values: np.ndarray, inside: np.ndarray | None) -> float:
-        values = values if inside is None else values[inside]
-        return float(values.max()) if len(values) else 0.0
-
     sentences_inside = None if scope is None else scope[searcher.sentence_pids]
     most = sum(content_terms(searcher, query).values())
     ml_sentence = best(index.ml_sentences @ mq, sentences_inside)
+    absent = absent_words(searcher, query, scope) if absent is None else absent
     return np.array([
         best(scores.question, scope),
         best((searcher.ml_question_rows @ mq)[searcher.ml_question_of], scope),
         ml_sentence,
         ml_sentence - best(index.ml_passages @ mq, scope),
         best(scores.lexical, scope) / most if most else 0.0,
+        *occlusion(searcher, query, scores, absent),
     ])

@@ -48,6 +48,15 @@ def rarity(bm25: bm25s.BM25, terms: list[str]) -> list[float]:
     return out
 
 
+def holders(bm25: bm25s.BM25, term: str) -> np.ndarray:
+    """The indexed passages (positions) holding a tokenized term; none for a term the index never saw."""
+    i = bm25.vocab_dict.get(term)
+    if i is None:
+        return np.zeros(0, dtype=np.int64)
+    indptr = bm25.scores["indptr"]
+    return np.asarray(bm25.scores["indices"][indptr[i]:indptr[i + 1]], dtype=np.int64)
+
+
 def write_bm25(texts: list[str], path: Path) -> None:
     retriever = bm25s.BM25()
     retriever.index(bm25_tokens(texts), show_progress=False)

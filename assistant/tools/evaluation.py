@@ -25,6 +25,7 @@ class RowResult:
     ranked_ids: list[list[str]]  # question ids of each returned passage, best first
     abstained: bool
     quotes: list[str] = field(default_factory=list)  # the quoted answer
+    partial: bool = False  # answered as a partial match (the `ask` contract's `partial`)
 
     @property
     def key_quoted(self) -> bool:
@@ -67,6 +68,8 @@ class Report:
             "out_of_scope_abstained": sum(r.abstained for r in out_scope),
             "in_scope": len(in_scope),
             "in_scope_abstained": sum(r.abstained for r in in_scope),
+            "out_of_scope_partial": sum(r.partial for r in out_scope),
+            "in_scope_partial": sum(r.partial for r in in_scope),
         }
 
     def key_coverage(self) -> tuple[int, int]:
@@ -84,7 +87,7 @@ def evaluate(ask, rows: list[Row], k: int = 10) -> Report:
     for row in rows:
         result = ask(row.query, k, row)
         report.results.append(RowResult(row, [p["question_ids"] for p in result["passages"]], result["abstained"],
-                                        [q["text"] for q in result.get("answer", [])]))
+                                        [q["text"] for q in result.get("answer", [])], bool(result.get("partial"))))
     return report
 
 
@@ -120,11 +123,13 @@ def format_report(report: Report) -> str:
         f"abstention: {a['out_of_scope_abstained']}/{a['out_of_scope']} out-of-scope abstained, "
         f"{a['in_scope_abstained']}/{a['in_scope']} in-scope abstained"
     )
+    lines.append(f"partial matches: {a['out_of_scope_partial']} out-of-scope, {a['in_scope_partial']} in-scope")
     unanswerable = [r for r in report.results if not r.row.gold]
     kinds_out = sorted({r.row.kind for r in unanswerable if r.row.kind})
     if len(kinds_out) > 1:
-        lines.append("abstained by kind: " + ", ".join(
-            f"{k} {sum(r.abstained for r in unanswerable if r.row.kind == k)}/"
+        lines.append("abstained (+ partial) by kind: " + ", ".join(
+            f"{k} {sum(r.abstained for r in unanswerable if r.row.kind == k)}"
+            f" (+{sum(r.partial for r in unanswerable if r.row.kind == k)})/"
             f"{sum(1 for r in unanswerable if r.row.kind == k)}" for k in kinds_out))
     quoted, keyed = report.key_coverage()
     if keyed:

@@ -6,7 +6,8 @@ Rows with gold ids are questions the replies answer; rows without (but for those
 indexed, which are declined by name) are questions they do not.  Only rows the model would judge are used: asked
 in the language of every reply searched, and past the similarity floor (`answer.should_abstain`).  The model is a
 logistic regression (L2, classes weighted alike) on the standardised FEATURES; its threshold is the in-scope
-probability below which at most RATE of the answerable rows fall, each row scored by a model fitted without it.
+probability below which at most RATE of the answerable rows fall, each row scored by a model fitted without it, and
+its partial threshold the one below which at most PARTIAL_RATE fall (answered, marked as a partial match).
 The figures printed are nested: each tenth of the rows is judged by a model and threshold chosen on the rest.
 `--heldout` sets are judged by the final model only, never fitted on.
 """
@@ -26,6 +27,7 @@ from ..query.search import parties_named
 from .evaluation import load_rows
 
 RATE = 0.01  # at most this share of answerable questions declined (cross-validated)
+PARTIAL_RATE = 0.10  # at most this share of answerable questions declined or marked as a partial match
 L2 = 1.0  # the penalty on the standardised coefficients
 FOLDS = 10
 
@@ -50,17 +52,25 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> RefusalModel:
     return RefusalModel(FEATURES, mean, scale, beta[:-1], float(beta[-1]), 0.5)
 
 
-def threshold(x: np.ndarray, y: np.ndarray, rate: float = RATE) -> float:
-    """The in-scope probability below which at most `rate` of the answerable rows fall, each row judged by a model
-    fitted without it."""
+def thresholds(x: np.ndarray, y: np.ndarray, rates: tuple[float, ...] = (RATE, PARTIAL_RATE)) -> list[float]:
+    """For each rate, the in-scope probability below which at most that share of the answerable rows fall, each row
+    judged by a model fitted without it."""
     held_out = np.array([fit(np.delete(x, i, 0), np.delete(y, i)).in_scope(x[i]) for i in range(len(y)) if y[i]])
     held_out.sort()
-    return float(held_out[int(np.floor(rate * len(held_out)))])
+    return [float(held_out[int(np.floor(rate * len(held_out)))]) for rate in rates]
 
 
 def fitted(x: np.ndarray, y: np.ndarray) -> RefusalModel:
     model = fit(x, y)
-    return RefusalModel(model.features, model.mean, model.scale, model.coef, model.intercept, threshold(x, y))
+    decline, partial = thresholds(x, y)
+    return RefusalModel(model.features, model.mean, model.scale, model.coef, model.intercept, decline, partial)
+
+
+def verdicts(model: RefusalModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(declined, marked partial) for each row of `x`."""
+    p = np.array([model.in_scope(v) for v in x])
+    declined = p < model.threshold
+    return declined, ~declined & (p < model.partial_threshold)
 
 
 def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[int], list[str]]:
@@ -78,6 +88,13 @@ def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[in
         if x is not None:
             xs.append(x), ys.append(1 if row.gold else 0), ids.append(row.id)
     return xs, ys, ids
+
+
+def report(name: str, declined: np.ndarray, partial: np.ndarray, y: np.ndarray) -> str:
+    no, yes = y == 0, y == 1
+    return (f"{name}: unanswerable {int((declined & no).sum())}/{int(no.sum())} declined, "
+            f"{int((partial & no).sum())} more partial; answerable {int((declined & yes).sum())}/{int(yes.sum())} "
+            f"declined (false refusals), {int((partial & yes).sum())} partial")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,30 +123,27 @@ def main(argv: list[str] | None = None) -> None:
     folds = np.arange(len(y)) % FOLDS
     np.random.default_rng(0).shuffle(folds)
     declined = np.zeros(len(y), dtype=bool)
+    partial = np.zeros(len(y), dtype=bool)
     for f in range(FOLDS):
         train, test = folds != f, folds == f
-        model = fitted(x[train], y[train])
-        declined[test] = [model.in_scope(v) < model.threshold for v in x[test]]
-    print(f"cross-validated ({FOLDS} folds, threshold: at most {RATE:.0%} of answerable rows declined):")
+        declined[test], partial[test] = verdicts(fitted(x[train], y[train]), x[test])
+    print(f"cross-validated ({FOLDS} folds; thresholds: at most {RATE:.0%} of answerable rows declined, "
+          f"{PARTIAL_RATE:.0%} declined or partial):")
     for n in dict.fromkeys(name):
-        inside = name == n
-        print(f"  {n}: declined {int((declined & inside & (y == 0)).sum())}/{int((inside & (y == 0)).sum())} "
-              f"unanswerable, {int((declined & inside & (y == 1)).sum())}/{int((inside & (y == 1)).sum())} "
-              f"answerable (false refusals)")
+        print("  " + report(n, declined[name == n], partial[name == n], y[name == n]))
 
     final = fitted(x, y)
     print("final model: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, final.coef))
-          + f"; threshold {final.threshold:.3f}")
+          + f"; threshold {final.threshold:.3f}, partial below {final.partial_threshold:.3f}")
     for spec in args.heldout:
         n, xs, ys, _ = gather(spec)
-        judged = [final.in_scope(v) < final.threshold for v in xs]
-        no = [d for d, v in zip(judged, ys) if not v]
-        yes = [d for d, v in zip(judged, ys) if v]
-        print(f"  held out {n}: declined {sum(no)}/{len(no)} unanswerable, {sum(yes)}/{len(yes)} answerable "
-              f"(rows past the similarity floor; those below it are declined anyway)")
+        if xs:
+            print(f"  held out {report(n, *verdicts(final, np.array(xs)), np.array(ys))} "
+                  f"(rows past the similarity floor; those below it are declined anyway)")
     if args.write:
         path = Path(__file__).resolve().parents[1] / "data" / DATA_FILE
-        about = {"fitted_on": {n: int((name == n).sum()) for n in dict.fromkeys(name)}, "rate": RATE, "l2": L2,
+        about = {"fitted_on": {n: int((name == n).sum()) for n in dict.fromkeys(name)}, "rate": RATE,
+                 "partial_rate": PARTIAL_RATE, "l2": L2,
                  "made_by": "python -m assistant.tools.tune_refusals"}
         path.write_text(json.dumps(final.to_json(**about), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")

@@ -20,7 +20,7 @@ from ..ids import strip_label
 from ..ingest.chunking import short_question
 from ..ingest.language import language_name
 from ..ingest.questionnaire import load_questionnaire
-from ..query.answer import NOT_ADDRESSED
+from ..query.answer import NOT_ADDRESSED, partial_message
 from ..query.citations import short_tag
 
 SOURCES_PLACEHOLDER = ("Ask a question: the passages cited in the answer appear here in full, "
@@ -336,6 +336,11 @@ def turn_view(n: int, turn: dict, plain: str = "") -> dict:
         view["notes"] = ["The nearest passages are listed below as weak matches: they may not answer it."]
         if result.get("outside_filter"):
             view["notes"].append(result["outside_filter"]["message"])
+    elif result.get("partial"):
+        # a partial match: said first and in bold, what else the message says after it
+        view["emphasis"] = partial_message(result.get("not_found") or [])
+        rest = (result.get("message") or "").replace(view["emphasis"], "").strip()
+        view["notes"] = [rest] if rest else []
     elif result.get("message"):
         view["notes"] = [result["message"]]
     by_rank = {p["rank"]: p for p in passages}

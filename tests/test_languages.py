@@ -129,7 +129,7 @@ def test_running_footers_left_in_a_text_export_are_not_answer_text(tmp_path, val
 
 
 def test_a_list_of_numbered_lines_is_not_page_furniture():
-    from assistant.ingest.text import page_furniture
+    from assistant.ingest.document import page_furniture
 
     articles = [f"Article {n} of the Criminal Code" for n in (171, 172, 176)]
     assert page_furniture(["Answer:"] + articles + ["", "More."]) == set()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,32 @@ def clean_text(text: str) -> str:
     if text.isascii():
         return text
     return unicodedata.normalize("NFC", text.translate(_SAME_PRINT))
+
+
+# a paginated file saved as text (or turned into Word) keeps its running footers between the answers
+# ("T-ES(2017)ICT-LU — page 7", "Page 3 of 24"): a short line with words and a number that comes back, its number
+# changed, at least REPEATS times, never closer than GAP lines apart (a list of "Article 171", "Article 172" stays)
+REPEATS = 3
+GAP = 10
+MAX_WORDS = 12
+RE_OPENS_AS_QUESTION = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s|(?:question|q)\s*\d)", re.I)
+
+
+def page_furniture(lines: list[str]) -> set[int]:
+    """Indices of the running footer and header lines a paginated file left among its lines (any format: a PDF's
+    own reader takes out those it finds by page)."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for i, line in enumerate(lines):
+        flat = " ".join(line.split())
+        if (flat and len(flat.split()) <= MAX_WORDS and re.search(r"\d", flat) and re.search(r"[^\W\d_]", flat)
+                and not flat.endswith((".", "?", ":", ";")) and not RE_OPENS_AS_QUESTION.match(flat)):
+            seen[re.sub(r"\d+", "#", flat.lower())].append(i)
+    out: set[int] = set()
+    for at in seen.values():
+        texts = {" ".join(lines[i].split()) for i in at}
+        if len(at) >= REPEATS and len(texts) > 1 and min(b - a for a, b in zip(at, at[1:])) >= GAP:
+            out.update(at)
+    return out
 
 
 def sha256_of(path: Path) -> str:

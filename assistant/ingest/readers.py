@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReadError
-from .document import MAX_PARAGRAPHS, Document, clean_text, too_many_paragraphs
+from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, too_many_paragraphs
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
@@ -36,6 +36,8 @@ def read_document(path: Path | str) -> Document:
                               f"embedded images)")
     doc = READERS[suffix](path)
     doc.lines = [clean_text(line) for line in doc.lines]
+    furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
+    doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")
     paragraphs = sum(1 for line in doc.lines if line.strip())

@@ -30,6 +30,18 @@ def test_every_setting_that_shapes_the_vectors_changes_the_key():
     assert replace(base).key() == base.key()  # the key is a function of the values, not the object
 
 
+def test_a_release_that_reads_replies_better_reads_them_again(monkeypatch):
+    """A parser fix ships in a minor release: an index built by the previous one is not reused as it was read."""
+    import assistant.store.settings as settings_module
+
+    monkeypatch.setattr(settings_module, "__version__", "0.4.0")
+    before = Settings().key()
+    monkeypatch.setattr(settings_module, "__version__", "0.4.1")
+    assert Settings().key() == before  # a patch release keeps the index
+    monkeypatch.setattr(settings_module, "__version__", "0.5.0")
+    assert Settings().key() != before
+
+
 def test_the_library_and_the_command_line_default_to_the_same_back_end(monkeypatch):
     monkeypatch.delenv("ASSISTANT_BACKEND", raising=False)
     assert Settings().backend == settings_for().backend == BACKENDS[0] == "onnx"

@@ -25,10 +25,11 @@ class Settings:
     bilingual: bool = True  # BM25 also indexes the questionnaire's wording in the Committee's other language
 
     def key(self) -> str:
-        """Vectors are reused only under the same key: onnx-int8 vectors are not fp32 vectors."""
+        """Parses and vectors are reused only under the same key: onnx-int8 vectors are not fp32 vectors, and a
+        release that reads replies better (major.minor) reads every file again rather than keep an older reading."""
         raw = json.dumps([self.model, self.backend, self.target_tokens, self.headings, self.follow_refs,
                           self.multilingual and MULTILINGUAL_MODEL, self.bilingual, FORMAT,
-                          __version__.split(".")[0], vector_kinds(self)])
+                          ".".join(__version__.split(".")[:2]), vector_kinds(self)])
         return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
     @classmethod

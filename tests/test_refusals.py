@@ -70,6 +70,7 @@ def test_words_no_reply_holds_are_found_as_typed_party_names_and_function_words_
     assert absent_words(searcher, "What prison sentence does Portugal impose for drug trafficking?") == ["impose",
                                                                                                          "drug"]
     assert absent_words(searcher, "Did Portugal's police investigate grooming?") == []
+    assert absent_words(searcher, "How many drug cases did anyone report?") == ["drug"]  # not "many", "anyone"
     assert absent_words(searcher, "Is possession of child sexual abuse material punished in France?") == []
     # within a filter, a word only passages outside it hold is not found either
     prevention = searcher.pillars == "prevention"

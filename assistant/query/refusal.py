@@ -21,6 +21,7 @@ from importlib import resources
 
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..parties import parties_in_text
 from ..store.lexical import bm25_tokens, holders
@@ -106,7 +107,8 @@ def best(values: np.ndarray, inside: np.ndarray | None) -> float:
 
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS)  # "did", "how": not what a question is about
+# "did", "many", "anything", "beyond": not what a question is about (two lists well kept elsewhere, together)
+FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | ENGLISH_STOP_WORDS
 
 
 def absent_words(searcher, query: str, scope: np.ndarray | None = None) -> list[str]:

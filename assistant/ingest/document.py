@@ -63,6 +63,13 @@ def page_furniture(lines: list[str]) -> set[int]:
     return out
 
 
+def tab_row(line: str) -> str:
+    """A tab-separated table row as the readers write table rows ("Measure | Legal basis | Remarks"); any other line
+    as it is (a leading tab is indentation)."""
+    cells = [c.strip() for c in line.strip().split("\t") if c.strip()]
+    return " | ".join(cells) if "\t" in line.strip() and len(cells) > 1 else line
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

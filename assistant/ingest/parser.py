@@ -10,6 +10,7 @@ from ..ids import RE_ITEM_LINE as RE_ITEM
 from ..ids import RE_NUMBERED_LINE as RE_NUMBERED
 from ..ids import RE_QUESTION_HEADER as RE_QUESTION
 from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
+from ..ids import ids_in_list
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
@@ -32,15 +33,22 @@ def leading_number(line: str) -> str | None:
     return m.group(1) if m else None
 
 
+# the heading of the footnotes a reply collects at its end (or a section's)
+RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de bas de page|notes de fin|"
+                              r"fu(?:ß|ss)noten|anmerkungen|notas|note)(?:\*\*)?\s*:?$", re.I)
+# what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
+RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
 RE_FOLLOWUP_LABEL = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?up(?:\s+(?:question|request))?|supplementary\s+question|additional\s+"
     r"(?:question|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|question\s+"
     r"compl[ée]mentaire|demande\s+compl[ée]mentaire)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(\S.*)$", re.I)
-# the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "**Antwort:**"):
-# not part of what the Party said
+# the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "Freedonia's answer:",
+# "**Antwort:**", "Answer – Yes."): not part of what the Party said
 RE_ANSWER_LABEL = re.compile(
-    r"^(?:\*\*)?(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
-    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*", re.I)
+    r"^(?:\*\*)?(?:(?P<owner>[^\W\d_][^:：*\n]{0,38}?)['’]s\s+)?"
+    r"(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
+    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*(?:[:：]|[–—-](?=\s))\s*"
+    r"(?:\*\*)?\s*", re.I)
 
 
 def _split_items(text: str) -> list[tuple[str, str]]:
@@ -73,15 +81,24 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     if questionnaire is None and not plain and meta.round in ("", ROUND):
         questionnaire = load_questionnaire()
     parser = _Parser(meta, None if plain else questionnaire, collect)
+    notes = False  # under a "Notes" heading: footnotes, not the last answer's text, until the next question
     for lineno, raw in lines:
         line = raw.strip()
         if not line:
             continue
         parser.lineno = lineno
+        if notes:
+            notes = not parser.header(line)
+            continue
         if " | " in line and parser.table_row(lineno, line):
             continue
-        if not parser.header(line):
-            parser.answer_line(lineno, raw.rstrip())
+        if parser.header(line):
+            continue
+        if parser.started and RE_NOTES_HEADING.match(line):
+            parser.flush()
+            notes = True
+            continue
+        parser.answer_line(lineno, raw.rstrip())
     parser.flush()
     answers = parser.answers
     resolve_positional_refs(answers)
@@ -113,6 +130,7 @@ class _Parser:
         self.qnode: Node | None = None  # the current question's own node
         self.started = False
         self.asked: set[str] = set()  # labels of every node met, so a known item is taken once
+        self.joint: list[str] = []  # sub-questions a joint heading named, to share the next answer
         self.lineno = 0
 
     # ------------------------------------------------------------------ units
@@ -140,12 +158,16 @@ class _Parser:
             return
         if self.unit is None or not self.unit.lines:
             label = RE_ANSWER_LABEL.match(text)
-            if label and self.labels_party(label["who"]):
+            if label and self.labels_party(label["who"] or label["owner"]):
                 text = text[label.end():]
                 if not text.strip():
                     return  # a label on its own line
         if self.unit is None:
             nodes = list(self.pending) or [Node(self.qnum, "question", "", f"Question {self.qnum}")]
+            for qid in self.joint:
+                if qid not in self.asked and (entry := self.known.get(qid) if self.known else None) is not None:
+                    nodes.append(self.node(Node(qid, "sub", entry.label(self.meta.language), qid, bare=True)))
+            self.joint = []
             for n in nodes:
                 self.complete(n.parent if n.kind == "item" and n.parent is not None else n)
             entry = self.known.get(self.qnum) if self.known else None
@@ -252,7 +274,8 @@ class _Parser:
         if normalise(cell) in TABLE_LABELS:
             return True
         label = RE_ANSWER_LABEL.match(cell.rstrip(" *:：") + ":")
-        return bool(label) and label.end() >= len(cell.rstrip(" *:：")) and self.labels_party(label["who"])
+        return (bool(label) and label.end() >= len(cell.rstrip(" *:："))
+                and self.labels_party(label["who"] or label["owner"]))
 
     def labels_party(self, who: str | None) -> bool:
         """An answer label names no one ("Answer:") or a Party ("Réponse du Valdorre :"); "Reply from the Ministry of
@@ -289,6 +312,11 @@ class _Parser:
         if inline:
             line = line[:line.rindex("?") + 1]
         sub_id = f"{q}.{s}"
+        if RE_JOINT_REST.match(text):
+            # "Q2.1 and Q2.2 (joint reply)": a heading over several sub-questions, not an answer; those it names
+            # and the reply does not ask again share the answer that follows
+            self.joint = [i for i in ids_in_list(text) if i.split(".")[0] == q and i != sub_id]
+            text = ""
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
         if (not inline and entry is not None and text and not ends_as_question(text)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReadError
-from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, too_many_paragraphs
+from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, tab_row, too_many_paragraphs
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
@@ -35,7 +35,7 @@ def read_document(path: Path | str) -> Document:
         raise ReadError(path, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB (split it, or remove "
                               f"embedded images)")
     doc = READERS[suffix](path)
-    doc.lines = [clean_text(line) for line in doc.lines]
+    doc.lines = [tab_row(clean_text(line)) for line in doc.lines]
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
     if not any(line.strip() for line in doc.lines):

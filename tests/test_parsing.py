@@ -205,6 +205,16 @@ Notes
     assert [a.text for a in reply.answers] == ["Yes, under section 207 of the Criminal Code.[1]", "Up to five years."]
 
 
+@pytest.mark.parametrize("title", ["Replies submitted by the Republic of Freedonia", "Answers of Freedonia",
+                                   "Reply by the Government of Freedonia", "REPLIES OF FREEDONIA TO THE QUESTIONNAIRE"])
+def test_the_party_comes_from_the_title_page_however_it_is_worded(tmp_path, title):
+    """The file is called reply.txt: the Party is read from the title page's line, official form left out."""
+    from assistant.ingest.titlepage import read_meta
+
+    lines = ["T-ES(2017)ICT-FD", "Lanzarote Committee – 2nd monitoring round", title, "", "Q9 Criminalisation"]
+    assert read_meta(Document(tmp_path / "reply.txt", lines, "0" * 64)).party == "Freedonia"
+
+
 def test_a_tab_separated_table_reads_as_a_table():
     from assistant.ingest.document import tab_row
 

@@ -22,12 +22,21 @@ RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the
 RE_PARTY_PREFIX = re.compile(
     r"^(?:(?:repl(?:y|ies) (?:of|from)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
     r"|(?:country|party|state party|pays|état partie|partie)\s*:\s*)?"
-    r"(?:(?:the )?(?:republic|kingdom|principality|grand duchy) of(?: the)?\s+"
+    r"(?:(?:the )?(?:government of the |government of )?(?:republic|kingdom|principality|grand duchy) of(?: the)?\s+"
+    r"|(?:the )?government of(?: the)?\s+"
     r"|(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
-# the Party within the line: "Replies of Freedonia to the thematic questionnaire", « Réponse du Valdorre au
+# the Party within the line: "Replies (submitted by) Freedonia to the thematic questionnaire", « Réponse du Valdorre au
 # questionnaire thématique », « Réponses de la Belgique au questionnaire »
-RE_REPLIES_OF = re.compile(r"^(?:repl(?:y|ies) (?:of|from)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
+RE_REPLIES_OF = re.compile(r"^(?:(?:repl(?:y|ies)|answers?|responses?) (?:(?:submitted|provided|sent|given) )?"
+                           r"(?:of|from|by)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
                            r"(?P<party>[^:;,.]{2,50}?)\s+(?:to|au|à|aux)\b.*questionnaire", re.I)
+# or a line that ends with the Party: "Replies submitted by the Republic of Ostmark", "Answers of Freedonia",
+# « Réponses transmises par la Principauté de Lumbria »
+RE_REPLIES_BY = re.compile(
+    r"^(?!.*questionnaire)(?:(?:repl(?:y|ies)|answers?|responses?)\s+(?:(?:submitted|provided|sent|given)\s+)?"
+    r"(?:of|from|by)(?:\s+the)?"
+    r"|réponses?\s+(?:soumises?|transmises?|fournies?|apportées?)\s+par(?:\s+(?:la|le|les))?)\s+"
+    r"(?P<party>[^:;,.()]{2,50}?)\W*$", re.I)
 
 # the Committee's compilation of many Parties' answers to one question (ingest/compilation.py reads it)
 RE_COMPILATION = re.compile(
@@ -64,7 +73,8 @@ def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
     # title page itself does not
     codes = [(bool(RE_REPLIES.search(ln)), m.group(0)) for ln in head if (m := RE_DOC_ID.search(ln))]
     doc_id = min(codes, key=lambda c: c[0])[1] if codes else ""
-    party = next((party_name(m["party"]) for ln in head if (m := RE_REPLIES_OF.search(ln.strip("*# ")))), "")
+    party = next((party_name(m["party"]) for ln in head
+                  if (m := RE_REPLIES_OF.search(ln.strip("*# ")) or RE_REPLIES_BY.match(ln.strip("*# ")))), "")
     for i, ln in enumerate(head if not party else []):
         # a running header ("T-ES(2017)ICT-EL - Replies to the thematic questionnaire") names no Party after it
         if RE_REPLIES.search(ln) and not RE_DOC_ID.search(ln) and i + 1 < len(head):

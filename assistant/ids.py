@@ -25,7 +25,7 @@ RE_QUESTION_ID_LINE = re.compile(
 # "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "9.1.a", "9.1 (a)", "9.1 a)", "9.3 - the answer"
 RE_NUMBERED_LINE = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})\.(?P<s>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))?"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)))?"
     r"\.?\)?(?:\*\*)?(?:\s*[:\-–—]?\s+(?P<text>\S.*?)|\s*:?)\s*$", re.I)
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)

@@ -25,6 +25,7 @@ class Party:
     fr: str
     names: tuple[str, ...]  # every other name, in any language
     former: bool = False
+    adjectives: tuple[str, ...] = ()  # "Croatian", « croate »: what a question may say instead of the name
 
     def all_names(self) -> tuple[str, ...]:
         return (self.en, self.fr, *self.names)
@@ -41,8 +42,8 @@ def fold(text: str) -> str:
 def convention_parties() -> tuple[Party, ...]:
     """The packaged list, read once."""
     data = json.loads(resources.files("assistant").joinpath("data", DATA_FILE).read_text(encoding="utf-8"))
-    return tuple(Party(p["code"], p["en"], p.get("fr", p["en"]), tuple(p.get("names", ())), bool(p.get("former")))
-                 for p in data["parties"])
+    return tuple(Party(p["code"], p["en"], p.get("fr", p["en"]), tuple(p.get("names", ())), bool(p.get("former")),
+                       tuple(p.get("adjectives", ()))) for p in data["parties"])
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +56,17 @@ def _by_name() -> dict[str, str]:
             out.setdefault(key, party.en)
             bare = re.sub(r"^(?:la|le|les|l)\s+", "", key)
             out.setdefault(bare, party.en)
+    return out
+
+
+def party_words(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The words that stand for these Parties in a question: every name and adjective of a Party the package knows,
+    a name it does not know as it is ("Valdorre")."""
+    out: list[str] = []
+    for name in names:
+        canon = canonical_party(name)
+        party = next((p for p in convention_parties() if p.en == canon), None)
+        out += [*party.all_names(), *party.adjectives] if party else [name]
     return out
 
 

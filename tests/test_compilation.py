@@ -214,3 +214,19 @@ def test_a_compilation_is_not_taken_for_one_partys_reply(tmp_path):
     for read in (read_reply, check_reply):
         with pytest.raises(NotAReply, match="is a compilation of several Parties' answers, not one Party's reply"):
             read(path)
+
+
+def test_the_held_out_compilation_reads_every_partys_answers():
+    """eval/replies/T-ES(2018)41_bil_Q13.txt, written for held-out figures: "13.1 a. Yes. …" items inline, "Answer
+    to 13.2", a follow-up under "Follow-up questions" alone on its line (a running footer after it), answers in
+    English and French, 13.1 answered as one block by some Parties."""
+    from conftest import ROOT
+
+    replies = read_replies_from(ROOT / "eval" / "replies" / "T-ES(2018)41_bil_Q13.txt")
+    ids = {r.meta.party: [a.question_ids for a in r.answers] for r in replies}
+    assert set(ids) == {"Belgium", "Croatia", "Denmark", "France", "Luxembourg", "Malta", "Poland", "Sweden"}
+    assert ids["Sweden"] == [["13.1.a"], ["13.1.b"], ["13.1.c"], ["13.2"], ["13"]]
+    assert ids["Denmark"] == [["13.1"], ["13.2"], ["13"]] and ids["Luxembourg"] == [["13.1"]]
+    languages = {r.meta.party: r.meta.language for r in replies}
+    assert [p for p, lang in sorted(languages.items()) if lang == "fr"] == ["Belgium", "France", "Luxembourg"]
+    assert not any("T-ES(2018)41_bil —" in a.text for r in replies for a in r.answers)

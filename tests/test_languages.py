@@ -365,3 +365,10 @@ def test_a_french_question_quotes_the_english_sentence_that_answers_it(two_langu
     result = two_languages.ask("Quelle peine pour la détention de matériel pédopornographique ?", party="Portugal")
     assert result["answer"][0]["question_ids"] == ["9.3"]
     assert "one month to 2 years" in result["answer"][0]["text"]  # possession, not distribution
+
+
+def test_a_partys_adjective_is_the_party_not_a_word_the_replies_lack():
+    from assistant.parties import party_words
+
+    assert {"Croatian", "croate"} <= set(party_words(["Croatia"])) and "Danish" in party_words(["Denmark"])
+    assert party_words(["Valdorre"]) == ["Valdorre"]

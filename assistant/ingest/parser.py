@@ -38,10 +38,15 @@ RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de b
                               r"fu(?:ß|ss)noten|anmerkungen|notas|note)(?:\*\*)?\s*:?$", re.I)
 # what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
 RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
+# (or alone on its line: "Follow-up questions", « Questions de suivi »)
 RE_FOLLOWUP_LABEL = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?up(?:\s+(?:question|request))?|supplementary\s+question|additional\s+"
-    r"(?:question|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|question\s+"
-    r"compl[ée]mentaire|demande\s+compl[ée]mentaire)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(\S.*)$", re.I)
+    r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?(?:\s+(?:questions?|requests?))?|supplementary\s+questions?|additional\s+"
+    r"(?:questions?|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|questions?\s+"
+    r"compl[ée]mentaires?|questions?\s+de\s+suivi|demandes?\s+compl[ée]mentaires?)(?:\*\*)?"
+    r"(?:\s*[:：]\s*(?:\*\*)?\s*(\S.*)|\s*[:：]?)$", re.I)
+# "Answer to 13.2", "Reply to question 9.3", « Réponse à la question 13.2 »: that sub-question's heading
+RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
+                          r"(?:questions?\s*|q\s*)?(?=\d{1,2}\.\d)", re.I)
 # the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "Freedonia's answer:",
 # "**Antwort:**", "Answer – Yes."): not part of what the Party said
 RE_ANSWER_LABEL = re.compile(
@@ -212,6 +217,9 @@ class _Parser:
             title = m.group(2).strip(" *:.")
             self.open_question(m.group(1), title, plain if title else "")
             return True
+        answer_to = RE_ANSWER_TO.match(line)
+        if answer_to:
+            line = line[answer_to.end():]
         m = RE_NUMBERED.match(line)
         if m and self.numbered(m, line):
             return True
@@ -222,7 +230,8 @@ class _Parser:
             return False
         label = RE_FOLLOWUP_LABEL.match(line)
         if label and self.qnum and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
-            line = f"→ {label.group(1)}"  # the question's follow-up prompt, labelled rather than arrowed
+            # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions")
+            line = f"→ {label.group(1) or label.group(0).strip(' *:：')}"
         m = RE_ARROW.match(line)
         if m and self.qnum:
             prompt, inline = split_inline_answer(line)

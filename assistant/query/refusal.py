@@ -23,7 +23,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..parties import parties_in_text
+from ..parties import canonical_party, fold, parties_in_text, party_words
 from ..store.lexical import bm25_tokens, holders
 from .quotes import question_terms
 
@@ -94,10 +94,18 @@ def load_refusal_model() -> RefusalModel | None:
 
 
 def content_terms(searcher, query: str) -> dict[str, float]:
-    """The question's BM25 terms but Party names, each with its rarity among the indexed passages."""
-    names = [*searcher.index.parties, *parties_in_text(query, extra=searcher.index.parties)]
+    """The question's BM25 terms but the words for Parties (names, adjectives: "Croatian"), each with its rarity
+    among the indexed passages."""
+    names = party_words([*searcher.index.parties, *parties_in_text(query, extra=searcher.index.parties)])
     party_terms = set(bm25_tokens([" ".join(names)])[0]) if names else set()
-    return {t: w for t, w in question_terms(searcher, query).items() if t not in party_terms}
+    return {t: w for t, w in question_terms(searcher, query).items()
+            if t not in party_terms and not any(t.startswith(s) for s in party_stems(names))}
+
+
+def party_stems(names: list[str]) -> list[str]:
+    """"lumbri" for Lumbria: a Party's name less its last letter (five letters or more) begins its adjective
+    ("Lumbrian", "Croatian", "Valdorran") where the package names none."""
+    return [f[:-1] for n in names if canonical_party(n) is None and len(f := fold(n)) >= 6 and " " not in f]
 
 
 def best(values: np.ndarray, inside: np.ndarray | None) -> float:

@@ -103,6 +103,19 @@ def test_a_question_about_something_no_reply_mentions_is_answered_as_a_partial_m
 
 
 @pytest.mark.slow
+def test_a_question_across_languages_near_no_questionnaire_question_is_a_partial_match(assistant_obj):
+    """Across languages no word can be missing (the reply words it another way): the closest questionnaire question
+    judges, and the answer names no word."""
+    assert load_refusal_model().ml_partial_below is not None
+    far = assistant_obj.ask("Quel est l'âge minimum légal du mariage au Portugal ?")
+    assert far["abstained"] is False and far["partial"] is True and far["not_found"] == []
+    assert far["message"].startswith(partial_message([]))
+    near = assistant_obj.ask("Quelle peine le Portugal prévoit-il pour la détention de matériel d'abus sexuels sur "
+                             "enfants ?")
+    assert near["partial"] is False and near["answer"]
+
+
+@pytest.mark.slow
 def test_questions_the_reply_answers_are_not_marked_partial(assistant_obj):
     for question in ["What penalty does Portugal set for possessing child sexual abuse material?",
                      "Which helplines can a child victim call in Portugal?"]:
@@ -167,4 +180,13 @@ def test_tune_refusals_reports_its_figures_cross_validated_and_writes_only_when_
     out = capsys.readouterr().out
     assert "rows judged by the model" in out and "cross-validated (10 folds" in out and "held out q:" in out
     assert "more partial" in out and "partial below" in out
+    french = tmp_path / "fr.jsonl"
+    french.write_text("".join(json.dumps({"id": f"f{n}", "query": q, "gold": g}) + "\n" for n, (q, g) in enumerate([
+        ("Quelle peine le Portugal prévoit-il pour la détention de matériel pédopornographique ?", ["9.3"]),
+        ("Quelles lignes d'assistance un enfant victime peut-il appeler au Portugal ?", ["6.1"]),
+        ("Quel est l'âge minimum légal du mariage au Portugal ?", [])])), encoding="utf-8")
+    tune_refusals.main(["--set", f"{built / 'index'}:{questions}", "--multilingual", f"{built / 'index'}:{french}"])
+    out = capsys.readouterr().out
+    assert "across languages, cross-validated" in out and "fr: unanswerable" in out
+    assert packaged.read_bytes() == before
     assert packaged.read_bytes() == before  # nothing written without --write

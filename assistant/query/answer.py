@@ -11,7 +11,7 @@ from ..model import Hit
 from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
-from .refusal import absent_words, load_refusal_model, refusal_features
+from .refusal import absent_words, closest_question, load_refusal_model, refusal_features
 from .search import Scores, Searcher, parties_named
 
 # Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
@@ -158,13 +158,25 @@ def judge(query: str, hits: list[Hit], scores: Scores, searcher: Searcher | None
     if named_answer(query, hits):
         return Verdict(False)
     if best_cosine(scores) >= ABSTAIN_BELOW:
-        if searcher is None or scores.ml_dense is not None:
+        if searcher is None:
             return Verdict(False)
-        return model_verdict(searcher, query, scores)
+        return model_verdict(searcher, query, scores) if scores.ml_dense is None else multilingual_verdict(
+            searcher, scores)
     across = scores.same_language is not None and float(scores.same_language[hits[0].passage.pid]) < SAME_LANGUAGE
     if scores.ml_dense is None or not across:
         return Verdict(True)
-    return Verdict(max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW)
+    if max(float(scores.ml_dense.max()), float(scores.ml_question.max())) < ML_ABSTAIN_BELOW:
+        return Verdict(True)
+    return multilingual_verdict(searcher, scores) if searcher is not None else Verdict(False)
+
+
+def multilingual_verdict(searcher: Searcher, scores: Scores) -> Verdict:
+    """A question searched with the multilingual encoder is answered; as a partial match (naming no word: across
+    languages a missing word says nothing) when no questionnaire question it searched is close to it."""
+    model = load_refusal_model()
+    if model is None or model.ml_partial_below is None:
+        return Verdict(False)
+    return Verdict(False, closest_question(searcher, scores) < model.ml_partial_below)
 
 
 def model_verdict(searcher: Searcher, query: str, scores: Scores) -> Verdict:

@@ -8,7 +8,8 @@ away from every passage: no one signal tells it from a paraphrase of a question 
 often do.  Below the model's threshold the question is declined; below its partial threshold it is answered as a
 partial match that names the words no reply holds.  The model judges questions in the language of every reply
 searched (English ones on English replies, what it was fitted on); others keep the similarity floors of
-`answer.should_abstain`.
+`answer.should_abstain`, and are answered as a partial match when no questionnaire question is close to them
+(`ml_partial_below`, set so that at most one answerable question in ten across languages is so marked).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class RefusalModel:
     intercept: float
     threshold: float
     partial_threshold: float | None = None
+    # questions searched with the multilingual encoder (another language than some reply's): a partial match when
+    # their closest questionnaire question (multilingual encoder, `closest_question`) is less close than this
+    ml_partial_below: float | None = None
 
     def in_scope(self, x: np.ndarray) -> float:
         z = float(self.coef @ ((x - self.mean) / self.scale) + self.intercept)
@@ -73,13 +77,15 @@ class RefusalModel:
                 "scale": self.scale.round(6).tolist(), "coef": self.coef.round(6).tolist(),
                 "intercept": round(self.intercept, 6), "threshold": round(self.threshold, 6),
                 "partial_threshold": None if self.partial_threshold is None else round(self.partial_threshold, 6),
+                "ml_partial_below": None if self.ml_partial_below is None else round(self.ml_partial_below, 6),
                 **about}
 
     @classmethod
     def from_json(cls, d: dict) -> "RefusalModel":
         return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
                    float(d["intercept"]), float(d["threshold"]),
-                   None if d.get("partial_threshold") is None else float(d["partial_threshold"]))
+                   None if d.get("partial_threshold") is None else float(d["partial_threshold"]),
+                   None if d.get("ml_partial_below") is None else float(d["ml_partial_below"]))
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +153,15 @@ def occlusion(searcher, query: str, scores, absent: list[str]) -> tuple[float, f
     return float(delta[0]), float(delta[1])
 
 
+def closest_question(searcher, scores) -> float:
+    """How close the closest questionnaire question the search covered is to the question, by the multilingual
+    encoder (0 without the question's multilingual vector)."""
+    mq = scores.ml_query_vector
+    if mq is None or searcher.multilingual is None:
+        return 0.0
+    return best((searcher.ml_question_rows @ mq)[searcher.ml_question_of], scores.scope)
+
+
 def refusal_features(searcher, query: str, scores, absent: list[str] | None = None) -> np.ndarray | None:
     """FEATURES for one searched question (`scores` as `Searcher.scores` returns them, `absent` its `absent_words`),
     over the passages it searched; None without the question's multilingual vector."""
@@ -159,7 +174,7 @@ def refusal_features(searcher, query: str, scores, absent: list[str] | None = No
     absent = absent_words(searcher, query, scope) if absent is None else absent
     return np.array([
         best(scores.question, scope),
-        best((searcher.ml_question_rows @ mq)[searcher.ml_question_of], scope),
+        closest_question(searcher, scores),
         ml_sentence,
         ml_sentence - best(index.ml_passages @ mq, scope),
         best(scores.lexical, scope) / most if most else 0.0,

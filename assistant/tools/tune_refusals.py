@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from ..api import Assistant
-from ..query.answer import ABSTAIN_BELOW, best_cosine, named_answer
-from ..query.refusal import DATA_FILE, FEATURES, RefusalModel, refusal_features
+from ..query.answer import ABSTAIN_BELOW, best_cosine, judge, named_answer
+from ..query.refusal import DATA_FILE, FEATURES, RefusalModel, closest_question, refusal_features
 from ..query.search import parties_named
 from .evaluation import load_rows
 
@@ -90,6 +91,27 @@ def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[in
     return xs, ys, ids
 
 
+def collect_multilingual(assistant: Assistant, path: Path) -> tuple[list[float], list[int]]:
+    """(closest questionnaire question, in scope?) for the rows of a set searched with the multilingual encoder and
+    not abstained on by the similarity floors: what `ml_partial_below` judges."""
+    searcher = assistant.searcher
+    xs, ys = [], []
+    for row in load_rows(path):
+        if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
+            continue
+        hits, scores = searcher.search(row.query, k=5, party=row.party)
+        if not hits or scores.ml_dense is None or named_answer(row.query, hits) or judge(row.query, hits, scores).abstained:
+            continue
+        xs.append(closest_question(searcher, scores)), ys.append(1 if row.gold else 0)
+    return xs, ys
+
+
+def ml_threshold(x: np.ndarray, y: np.ndarray, rate: float = PARTIAL_RATE) -> float:
+    """The closeness below which at most `rate` of the answerable rows fall (-inf without any: nothing marked)."""
+    answerable = np.sort(x[y == 1])
+    return float(answerable[int(np.floor(rate * len(answerable)))]) if len(answerable) else float("-inf")
+
+
 def report(name: str, declined: np.ndarray, partial: np.ndarray, y: np.ndarray) -> str:
     no, yes = y == 0, y == 1
     return (f"{name}: unanswerable {int((declined & no).sum())}/{int(no.sum())} declined, "
@@ -103,16 +125,26 @@ def main(argv: list[str] | None = None) -> None:
                         help="an index folder and a question set over it (repeatable)")
     parser.add_argument("--heldout", action="append", default=[], metavar="INDEX:QUESTIONS",
                         help="a set the final model judges but is never fitted on (repeatable)")
+    parser.add_argument("--multilingual", action="append", default=[], metavar="INDEX:QUESTIONS",
+                        help="a set asked across languages, to set the partial threshold of questions searched with "
+                             "the multilingual encoder (repeatable)")
     parser.add_argument("--write", action="store_true", help=f"write the model to assistant/data/{DATA_FILE}")
     args = parser.parse_args(argv)
 
     assistants: dict[str, Assistant] = {}
 
-    def gather(spec: str) -> tuple[str, list[np.ndarray], list[int], list[str]]:
-        index, _, questions = spec.partition(":")
+    def assistant_for(index: str) -> Assistant:
         if index not in assistants:
             assistants[index] = Assistant.open(index, build=False)
-        return (Path(questions).stem, *collect(assistants[index], Path(questions)))
+        return assistants[index]
+
+    def gather(spec: str) -> tuple[str, list[np.ndarray], list[int], list[str]]:
+        index, _, questions = spec.partition(":")
+        return (Path(questions).stem, *collect(assistant_for(index), Path(questions)))
+
+    def gather_multilingual(spec: str) -> tuple[str, list[float], list[int]]:
+        index, _, questions = spec.partition(":")
+        return (Path(questions).stem, *collect_multilingual(assistant_for(index), Path(questions)))
 
     sets = [gather(spec) for spec in args.set]
     x = np.array([f for _, xs, _, _ in sets for f in xs])
@@ -133,6 +165,24 @@ def main(argv: list[str] | None = None) -> None:
         print("  " + report(n, declined[name == n], partial[name == n], y[name == n]))
 
     final = fitted(x, y)
+    ml = [gather_multilingual(spec) for spec in args.multilingual]
+    mx = np.array([v for _, xs, _ in ml for v in xs])
+    my = np.array([v for _, _, ys in ml for v in ys])
+    if args.multilingual and not my.sum():
+        print("across languages: no answerable row searched with the multilingual encoder; no partial threshold set")
+    elif args.multilingual:
+        mname = np.array([n for n, xs, _ in ml for _ in xs])
+        mfolds = np.arange(len(my)) % FOLDS
+        np.random.default_rng(0).shuffle(mfolds)
+        flagged = np.zeros(len(my), dtype=bool)
+        for f in range(FOLDS):
+            flagged[mfolds == f] = mx[mfolds == f] < ml_threshold(mx[mfolds != f], my[mfolds != f])
+        print(f"across languages, cross-validated (partial: at most {PARTIAL_RATE:.0%} of answerable rows):")
+        for n in dict.fromkeys(mname):
+            inside = mname == n
+            print(f"  {n}: unanswerable {int((flagged & inside & (my == 0)).sum())}/{int((inside & (my == 0)).sum())} "
+                  f"partial; answerable {int((flagged & inside & (my == 1)).sum())}/{int((inside & (my == 1)).sum())}")
+        final = replace(final, ml_partial_below=ml_threshold(mx, my))
     print("final model: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, final.coef))
           + f"; threshold {final.threshold:.3f}, partial below {final.partial_threshold:.3f}")
     for spec in args.heldout:
@@ -140,9 +190,15 @@ def main(argv: list[str] | None = None) -> None:
         if xs:
             print(f"  held out {report(n, *verdicts(final, np.array(xs)), np.array(ys))} "
                   f"(rows past the similarity floor; those below it are declined anyway)")
+        _, mxs, mys = gather_multilingual(spec)
+        if mxs and final.ml_partial_below is not None:
+            marked = np.array(mxs) < final.ml_partial_below
+            print(f"  held out {n} across languages: unanswerable {int((marked & (np.array(mys) == 0)).sum())}/"
+                  f"{mys.count(0)} partial; answerable {int((marked & (np.array(mys) == 1)).sum())}/{mys.count(1)}")
     if args.write:
         path = Path(__file__).resolve().parents[1] / "data" / DATA_FILE
-        about = {"fitted_on": {n: int((name == n).sum()) for n in dict.fromkeys(name)}, "rate": RATE,
+        about = {"fitted_on": {n: int((name == n).sum()) for n in dict.fromkeys(name)},
+                 "ml_set_on": [Path(spec.partition(":")[2]).stem for spec in args.multilingual], "rate": RATE,
                  "partial_rate": PARTIAL_RATE, "l2": L2,
                  "made_by": "python -m assistant.tools.tune_refusals"}
         path.write_text(json.dumps(final.to_json(**about), indent=1) + "\n", encoding="utf-8")

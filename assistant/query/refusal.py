@@ -14,15 +14,16 @@ searched (English ones on English replies, what it was fitted on); others keep t
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..parties import canonical_party, fold, parties_in_text, party_words
 from ..store.lexical import bm25_tokens, holders
@@ -121,8 +122,22 @@ def best(values: np.ndarray, inside: np.ndarray | None) -> float:
 
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def glasgow_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (the Glasgow IR group's list), read from its data module alone: importing
+    scikit-learn for them would cost a server about 115 MB."""
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" if spec and spec.origin else None
+    if path is None or not path.is_file():  # pragma: no cover - scikit-learn is a dependency
+        return frozenset()
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("_glasgow_stop_words", path))
+    module.__spec__.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
 # "did", "many", "anything", "beyond": not what a question is about (two lists well kept elsewhere, together)
-FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | ENGLISH_STOP_WORDS
+FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | glasgow_stop_words()
 
 
 def absent_words(searcher, query: str, scope: np.ndarray | None = None) -> list[str]:

@@ -314,6 +314,20 @@ def test_without_the_multilingual_signal_the_english_weights_rank():
     assert by_text.argmax() == 0 and by_words.argmax() == 1
 
 
+@pytest.mark.slow
+def test_the_english_encoder_counts_on_english_passages_only(two_languages):
+    """A French question on the French reply: BM25 reads both in French, but the English encoder understands neither,
+    so on French passages it keeps its floor weight; on English passages an English question counts in full."""
+    import numpy as np
+
+    searcher = two_languages.searcher
+    french = np.array([p.language == "fr" for p in searcher.index.passages])
+    s = searcher.scores("Quelles juridictions spécialisées existent pour les infractions en ligne ?", multilingual=True)
+    assert s.same_language[french].min() > 0.5 and np.allclose(s.english[french], 0.0)
+    e = searcher.scores("Which specialised courts exist for online offences?", multilingual=True)
+    assert np.allclose(e.english[~french], e.same_language[~french]) and e.english[~french].min() > 0.5
+
+
 def test_a_bare_yes_or_no_is_scored_by_its_question_too():
     import numpy as np
 

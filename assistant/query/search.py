@@ -24,9 +24,11 @@ ENGLISH = "en"  # the English encoder's language
 class Weights:
     """How the signals are fused: a weighted sum of z-scores, so that a strong margin on one signal counts.
 
-    The English encoder and BM25 only understand a question written in the passage's own language; their weight
-    on a passage is scaled by how likely the question is in that language (floors `cross`, `lexical_cross`), while
-    the multilingual encoder counts whatever the languages.  Chosen by cross-validation (assistant.tools.tune)."""
+    BM25 only matches a question written in the passage's own language, and the English encoder only understands
+    English: BM25's weight on a passage is scaled by how likely the question is in the passage's language, the
+    English encoder's by how likely the question is in English when the passage is English (floors `lexical_cross`,
+    `cross`), while the multilingual encoder counts whatever the languages.  Chosen by cross-validation
+    (assistant.tools.tune)."""
 
     passage: float = 0.5  # dense (English encoder): query vs heading + answer text
     question: float = 0.3  # dense (English encoder): query vs the questionnaire's question text
@@ -67,6 +69,7 @@ class Scores:
     ml_sentence: np.ndarray | None = None  # per passage: its closest sentence (the passage's own score if it has none)
     ml_query_vector: np.ndarray | None = None
     scope: np.ndarray | None = None  # the passages searched (the Party and pillar filters), None for all
+    english: np.ndarray | None = None  # per passage: `same_language` for an English passage, 0 for one in another
 
 
 def parties_named(query: str, indexed: list[str]) -> tuple[list[str], list[str]]:
@@ -104,7 +107,7 @@ def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | 
     if s.ml_dense is None:
         text = w.mono_passage * text_z(s.dense, zq) + w.mono_lexical * _z(s.lexical)
         return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * zq
-    mono = w.cross + (1.0 - w.cross) * s.same_language
+    mono = w.cross + (1.0 - w.cross) * (s.english if s.english is not None else s.same_language)
     lexical_weight = w.lexical_cross + (1.0 - w.lexical_cross) * s.same_language
     zmq = _z(s.ml_question)
     text = w.passage * mono * text_z(s.dense, zq) + w.lexical * lexical_weight * _z(s.lexical)
@@ -150,6 +153,7 @@ class Searcher:
         self.answer_words = np.array([len(p.text.split()) for p in index.passages], dtype=np.int64)
         self.languages, self.language_of = np.unique([p.language or "en" for p in index.passages],
                                                      return_inverse=True)
+        self.english_passage = (self.languages[self.language_of] == ENGLISH).astype("float32")
         self.multilingual = load_multilingual() if index.ml_passages is not None else None
         # answer units (one reply's answer to one question, maybe cut into parts) are contiguous in the store
         unit_keys = [(p.doc_id, p.answer_index) for p in index.passages]
@@ -187,7 +191,8 @@ class Searcher:
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
             ml_sentence = self.closest_sentences(self.index.ml_sentences, mq, ml_dense)
         s = Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq,
-                   scope if scope is not None and scope.any() and not scope.all() else None)
+                   scope if scope is not None and scope.any() and not scope.all() else None,
+                   same * self.english_passage)
         s.fused = fuse(s, self.pointer, w, self.answer_words)
         return s
 

@@ -74,6 +74,12 @@ def verdicts(model: RefusalModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return declined, ~declined & (p < model.partial_threshold)
 
 
+def search_as_asked(searcher, row):
+    """The search `ask` makes for the row: within its Party, or the indexed Parties the question names."""
+    named, _ = parties_named(row.query, searcher.index.parties)
+    return searcher.search(row.query, k=5, party=row.party or named or None)
+
+
 def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[int], list[str]]:
     """(features, in scope?, row id) for the rows of a set the model would judge."""
     searcher = assistant.searcher
@@ -81,7 +87,7 @@ def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[in
     for row in load_rows(path):
         if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
             continue
-        hits, scores = searcher.search(row.query, k=5, party=row.party)
+        hits, scores = search_as_asked(searcher, row)
         if (not hits or scores.ml_dense is not None or named_answer(row.query, hits)
                 or best_cosine(scores) < ABSTAIN_BELOW):
             continue
@@ -99,7 +105,7 @@ def collect_multilingual(assistant: Assistant, path: Path) -> tuple[list[float],
     for row in load_rows(path):
         if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
             continue
-        hits, scores = searcher.search(row.query, k=5, party=row.party)
+        hits, scores = search_as_asked(searcher, row)
         if not hits or scores.ml_dense is None or named_answer(row.query, hits) or judge(row.query, hits, scores).abstained:
             continue
         xs.append(closest_question(searcher, scores)), ys.append(1 if row.gold else 0)

@@ -15,6 +15,8 @@ from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
+from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_JOINT_REST, RE_LEADING_NUMBER,
+                     RE_NOTES_HEADING, leading_number)
 from .readers import read_document
 from .questionnaire import (NEXT_RATIO, ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
                             pillar_named, shares_words, text_matches)
@@ -22,39 +24,6 @@ from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
 from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
                     looks_like_sentence_ref, reads_as_question, split_inline_answer)
-
-RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
-# a follow-up prompt under a label instead of an arrow: "Follow-up: Please specify…", « Complément demandé : … »
-RE_LEADING_NUMBER = re.compile(r"^\(?(\d{1,2})\s*[.)–—-]\s+(?=\S)")  # "11. Title", "11) Title", "11 – Title"
-
-
-def leading_number(line: str) -> str | None:
-    m = RE_LEADING_NUMBER.match(line.strip())
-    return m.group(1) if m else None
-
-
-# the heading of the footnotes a reply collects at its end (or a section's)
-RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de bas de page|notes de fin|"
-                              r"fu(?:ß|ss)noten|anmerkungen|notas|note)(?:\*\*)?\s*:?$", re.I)
-# what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
-RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
-# (or alone on its line: "Follow-up questions", « Questions de suivi »)
-RE_FOLLOWUP_LABEL = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?(?:\s+(?:questions?|requests?))?|supplementary\s+questions?|additional\s+"
-    r"(?:questions?|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|questions?\s+"
-    r"compl[ée]mentaires?|questions?\s+de\s+suivi|demandes?\s+compl[ée]mentaires?)(?:\*\*)?"
-    r"(?:\s*[:：]\s*(?:\*\*)?\s*(\S.*)|\s*[:：]?)$", re.I)
-# "Answer to 13.2", "Reply to question 9.3", « Réponse à la question 13.2 »: that sub-question's heading
-RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
-                          r"(?:questions?\s*|q\s*)?(?=\d{1,2}\.\d)", re.I)
-# the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "Freedonia's answer:",
-# "**Antwort:**", "Answer – Yes."): not part of what the Party said
-RE_ANSWER_LABEL = re.compile(
-    r"^(?:\*\*)?(?:(?P<owner>[^\W\d_][^:：*\n]{0,38}?)['’]s\s+)?"
-    r"(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
-    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*(?:[:：]|[–—-](?=\s))\s*"
-    r"(?:\*\*)?\s*", re.I)
-
 
 def _split_items(text: str) -> list[tuple[str, str]]:
     """'a. x?b. y?' (two items run together on one line) -> [('a', 'x?'), ('b', 'y?')]."""

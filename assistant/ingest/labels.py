@@ -1,0 +1,38 @@
+"""The words replies put around their questions and answers, which are layout, not what the Party said: answer
+labels, follow-up labels and arrows, a joint heading's tail, the heading of footnotes, a title's number."""
+
+from __future__ import annotations
+
+import re
+
+# a follow-up prompt: "→ Please specify…", "-> …", "►► …"
+RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
+# ... or under a label instead of an arrow: "Follow-up: Please specify…", « Complément demandé : … », or the label
+# alone on its line ("Follow-up questions", « Questions de suivi »)
+RE_FOLLOWUP_LABEL = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?(?:\s+(?:questions?|requests?))?|supplementary\s+questions?|additional\s+"
+    r"(?:questions?|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|questions?\s+"
+    r"compl[ée]mentaires?|questions?\s+de\s+suivi|demandes?\s+compl[ée]mentaires?)(?:\*\*)?"
+    r"(?:\s*[:：]\s*(?:\*\*)?\s*(\S.*)|\s*[:：]?)$", re.I)
+# the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "Freedonia's answer:",
+# "**Antwort:**", "Answer – Yes.")
+RE_ANSWER_LABEL = re.compile(
+    r"^(?:\*\*)?(?:(?P<owner>[^\W\d_][^:：*\n]{0,38}?)['’]s\s+)?"
+    r"(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
+    r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*(?:[:：]|[–—-](?=\s))\s*"
+    r"(?:\*\*)?\s*", re.I)
+# "Answer to 13.2", "Reply to question 9.3", « Réponse à la question 13.2 »: that sub-question's heading
+RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
+                          r"(?:questions?\s*|q\s*)?(?=\d{1,2}\.\d)", re.I)
+# what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
+RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
+# the heading of the footnotes a reply collects at its end (or a section's)
+RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de bas de page|notes de fin|"
+                              r"fu(?:ß|ss)noten|anmerkungen|notas|note)(?:\*\*)?\s*:?$", re.I)
+# a title's own number: "11. Title", "11) Title", "11 – Title"
+RE_LEADING_NUMBER = re.compile(r"^\(?(\d{1,2})\s*[.)–—-]\s+(?=\S)")
+
+
+def leading_number(line: str) -> str | None:
+    m = RE_LEADING_NUMBER.match(line.strip())
+    return m.group(1) if m else None

@@ -110,8 +110,8 @@ def content_terms(searcher, query: str) -> dict[str, float]:
 
 
 def party_stems(names: list[str]) -> list[str]:
-    """"lumbri" for Lumbria: a Party's name less its last letter (five letters or more) begins its adjective
-    ("Lumbrian", "Croatian", "Valdorran") where the package names none."""
+    """"lumbri" for Lumbria: for a Party the package does not know (so names no adjective of), its name of six
+    letters or more less the last begins its adjective ("Lumbrian", "Valdorran")."""
     return [f[:-1] for n in names if canonical_party(n) is None and len(f := fold(n)) >= 6 and " " not in f]
 
 

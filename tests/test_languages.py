@@ -135,6 +135,8 @@ def test_a_list_of_numbered_lines_is_not_page_furniture():
     assert page_furniture(["Answer:"] + articles + ["", "More."]) == set()
     spread = [line for n in range(4) for line in [f"Page {n + 1} of 4"] + ["text."] * 12]
     assert page_furniture(spread) == {0, 13, 26, 39}
+    ids_alone = [line for qid in ("9.1.a", "9.4.a", "9.7.a", "9.10.a") for line in [qid] + ["Yes, text."] * 12]
+    assert page_furniture(ids_alone) == set()  # item numbers on their own lines are the reply's questions
 
 
 def test_the_held_out_french_reply_parses_as_written():

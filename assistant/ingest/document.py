@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
+from ..ids import RE_ITEM_LINE, RE_NUMBERED_LINE, RE_QUESTION_HEADER, RE_QUESTION_ID_LINE
 
 # what prints the same but would split a word for search: a soft hyphen, zero-width spaces and joiners, a stray byte
 # order mark ("protec\xadtion"), and the ligatures a PDF may keep ("identiﬁcation")
@@ -43,7 +44,8 @@ def clean_text(text: str) -> str:
 REPEATS = 3
 GAP = 10
 MAX_WORDS = 12
-RE_OPENS_AS_QUESTION = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?\s|(?:question|q)\s*\d)", re.I)
+# a line that opens as a question, sub-question or item ("9.1.a", "Question 9", "9.3 Title", "a) …") is never one
+QUESTION_LINES = (RE_NUMBERED_LINE, RE_QUESTION_ID_LINE, RE_QUESTION_HEADER, RE_ITEM_LINE)
 
 
 def page_furniture(lines: list[str]) -> set[int]:
@@ -53,7 +55,7 @@ def page_furniture(lines: list[str]) -> set[int]:
     for i, line in enumerate(lines):
         flat = " ".join(line.split())
         if (flat and len(flat.split()) <= MAX_WORDS and re.search(r"\d", flat) and re.search(r"[^\W\d_]", flat)
-                and not flat.endswith((".", "?", ":", ";")) and not RE_OPENS_AS_QUESTION.match(flat)):
+                and not flat.endswith((".", "?", ":", ";")) and not any(r.match(flat) for r in QUESTION_LINES)):
             seen[re.sub(r"\d+", "#", flat.lower())].append(i)
     out: set[int] = set()
     for at in seen.values():

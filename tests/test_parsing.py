@@ -215,6 +215,30 @@ def test_the_party_comes_from_the_title_page_however_it_is_worded(tmp_path, titl
     assert read_meta(Document(tmp_path / "reply.txt", lines, "0" * 64)).party == "Freedonia"
 
 
+def test_a_note_inside_an_answer_and_a_sentence_naming_a_reply_stay_answer_text(tmp_path):
+    """"Notes" with no footnote after it is a subheading of the answer; "Reply to question 9.2 applies." is a
+    sentence, not 9.2's heading."""
+    text = """Replies submitted by Freedonia to the thematic questionnaire
+
+Q9 Criminalisation
+
+Q9.5 Are there special circumstances?
+
+Reply to question 9.2 applies.
+
+Notes
+
+The figures are provisional.
+
+Q9.6 What are the legal consequences?
+
+Answer to 9.6: up to two years.
+"""
+    reply = parse_reply(Document(tmp_path / "Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["9.5"], ["9.6"]]
+    assert reply.answers[0].text.split() == "Reply to question 9.2 applies. Notes The figures are provisional.".split()
+
+
 def test_a_tab_separated_table_reads_as_a_table():
     from assistant.ingest.document import tab_row
 

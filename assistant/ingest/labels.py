@@ -21,14 +21,17 @@ RE_ANSWER_LABEL = re.compile(
     r"(?:answer|reply|response|réponse|reponse|respuesta|resposta|antwort|risposta)"
     r"(?:\s+(?:of|from|by|de|du|des|d['’])\s*(?P<who>[^:：*]{1,40}?))?\s*(?:\*\*)?\s*(?:[:：]|[–—-](?=\s))\s*"
     r"(?:\*\*)?\s*", re.I)
-# "Answer to 13.2", "Reply to question 9.3", « Réponse à la question 13.2 »: that sub-question's heading
+# "Answer to 13.2", "Reply to question 9.3:", « Réponse à la question 13.2 » alone on a line: that sub-question's
+# heading ("Reply to question 9.2 applies." is answer text)
 RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
-                          r"(?:questions?\s*|q\s*)?(?=\d{1,2}\.\d)", re.I)
+                          r"(?:questions?\s*|q\s*)?(?P<id>\d{1,2}\.\d{1,2}(?:\.?[a-f])?)(?:\*\*)?\s*[:：]?\s*$", re.I)
 # what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
 RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
-# the heading of the footnotes a reply collects at its end (or a section's)
+# the heading of the footnotes a reply collects at its end (or a section's), when a footnote follows it
 RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de bas de page|notes de fin|"
-                              r"fu(?:ß|ss)noten|anmerkungen|notas|note)(?:\*\*)?\s*:?$", re.I)
+                              r"fu(?:ß|ss)noten|anmerkungen|notas)(?:\*\*)?\s*:?$", re.I)
+# a footnote: "[1] …", "(1) …", "1 …", "¹ …"
+RE_FOOTNOTE = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹])")
 # a title's own number: "11. Title", "11) Title", "11 – Title"
 RE_LEADING_NUMBER = re.compile(r"^\(?(\d{1,2})\s*[.)–—-]\s+(?=\S)")
 

@@ -15,8 +15,8 @@ from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
-from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_JOINT_REST, RE_LEADING_NUMBER,
-                     RE_NOTES_HEADING, leading_number)
+from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_FOOTNOTE, RE_JOINT_REST,
+                     RE_LEADING_NUMBER, RE_NOTES_HEADING, leading_number)
 from .readers import read_document
 from .questionnaire import (NEXT_RATIO, ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
                             pillar_named, shares_words, text_matches)
@@ -56,7 +56,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
         questionnaire = load_questionnaire()
     parser = _Parser(meta, None if plain else questionnaire, collect)
     notes = False  # under a "Notes" heading: footnotes, not the last answer's text, until the next question
-    for lineno, raw in lines:
+    lines = list(lines)
+    for n, (lineno, raw) in enumerate(lines):
         line = raw.strip()
         if not line:
             continue
@@ -68,7 +69,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
             continue
         if parser.header(line):
             continue
-        if parser.started and RE_NOTES_HEADING.match(line):
+        if parser.started and RE_NOTES_HEADING.match(line) and RE_FOOTNOTE.match(
+                next((text for _, text in lines[n + 1:] if text.strip()), "")):
             parser.flush()
             notes = True
             continue
@@ -187,10 +189,8 @@ class _Parser:
             self.open_question(m.group(1), title, plain if title else "")
             return True
         answer_to = RE_ANSWER_TO.match(line)
-        if answer_to:
-            line = line[answer_to.end():]
-        m = RE_NUMBERED.match(line)
-        if m and self.numbered(m, line):
+        m = RE_NUMBERED.match(answer_to["id"] if answer_to else line)
+        if m and self.numbered(m, answer_to["id"] if answer_to else line):
             return True
         m = RE_QUESTION_ID.match(line)
         if m and self.question_id(m, table):

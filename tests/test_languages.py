@@ -95,6 +95,7 @@ FRENCH_LAYOUTS = {
     "Complément demandé : follow-ups": (r"^→ ", "Complément demandé : "),
     "Follow-up: follow-ups": (r"^→ ", "Follow-up: "),
     "non-breaking spaces": (r" ([:?])", "\u00a0\\1"),
+    "tabs after numbers and letters": (r"^(- )?(\d+\.\d+\.|[a-h]\.|Question \d+ :) ", "\\1\\2\t"),
 }
 
 

@@ -244,6 +244,8 @@ def test_a_tab_separated_table_reads_as_a_table():
 
     assert tab_row("Measure\tLegal basis\t\tRemarks") == "Measure | Legal basis | Remarks"
     assert tab_row("\tIndented text") == "\tIndented text"
+    assert tab_row("9.1\tDoes national law criminalise?") == "9.1 Does national law criminalise?"  # spacing
+    assert tab_row("a)\tpossess?") == "a) possess?" and tab_row("•\tthe police") == "• the police"
 
 
 def test_the_held_out_english_reply_parses_as_written():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
-from ..ids import RE_ITEM_LINE, RE_NUMBERED_LINE, RE_QUESTION_HEADER, RE_QUESTION_ID_LINE
+from ..ids import RE_ITEM_LINE, RE_LABEL, RE_NUMBERED_LINE, RE_QUESTION_HEADER, RE_QUESTION_ID_LINE
 
 # what prints the same but would split a word for search: a soft hyphen, zero-width spaces and joiners, a stray byte
 # order mark ("protec\xadtion"), and the ligatures a PDF may keep ("identiﬁcation")
@@ -66,10 +66,18 @@ def page_furniture(lines: list[str]) -> set[int]:
 
 
 def tab_row(line: str) -> str:
-    """A tab-separated table row as the readers write table rows ("Measure | Legal basis | Remarks"); any other line
-    as it is (a leading tab is indentation)."""
+    """A tab-separated table row as the readers write table rows ("Measure | Legal basis | Remarks"); a tab after a
+    number, letter, question label or bullet ("9.1<tab>Does national law…", "a)<tab>…", « Question 9 :<tab>… »,
+    "•<tab>…") is spacing, and so is a leading tab (indentation)."""
+    if "\t" not in line.strip():
+        return line
     cells = [c.strip() for c in line.strip().split("\t") if c.strip()]
-    return " | ".join(cells) if "\t" in line.strip() and len(cells) > 1 else line
+    lead = ""
+    head = cells[0].rstrip(" :：") if cells else ""
+    if cells and (RE_LABEL.fullmatch(head + " ") or RE_QUESTION_HEADER.fullmatch(head)
+                  or not any(ch.isalnum() for ch in head)):
+        lead, cells = cells[0] + " ", cells[1:]
+    return lead + (" | ".join(cells) if len(cells) > 1 else " ".join(cells))
 
 
 def sha256_of(path: Path) -> str:

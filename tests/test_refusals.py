@@ -100,6 +100,11 @@ def test_a_question_about_something_no_reply_mentions_is_answered_as_a_partial_m
     assert partial_message(["impose", "drug"]) in to_text(result)
     view = turn_view(1, {"question": question, "result": result})
     assert view["emphasis"] == partial_message(["impose", "drug"]) and view["quotes"]
+    from assistant.web.render import chat_html
+
+    page = chat_html([{"question": question, "result": result}])
+    assert "Closest sentences</strong>, quoted from the replies (a partial match)" in page
+    assert "<strong>Answer</strong>" not in page
 
 
 @pytest.mark.slow

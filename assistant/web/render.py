@@ -316,7 +316,7 @@ def turn_view(n: int, turn: dict, plain: str = "") -> dict:
     """One question and its answer as the chat template shows them."""
     view: dict[str, Any] = {"n": n, "question": turn.get("question", ""), "pending": turn.get("pending", False),
                             "error": turn.get("error", ""), "plain": plain, "notes": [], "quotes": [],
-                            "sources": [], "groups": [], "weak": False, "emphasis": ""}
+                            "sources": [], "groups": [], "weak": False, "emphasis": "", "partial": False}
     if turn.get("searched") and turn["searched"] != turn.get("question"):
         view["searched"] = turn["searched"]
     result = turn.get("result")
@@ -337,7 +337,8 @@ def turn_view(n: int, turn: dict, plain: str = "") -> dict:
         if result.get("outside_filter"):
             view["notes"].append(result["outside_filter"]["message"])
     elif result.get("partial"):
-        # a partial match: said first and in bold, what else the message says after it
+        # a partial match: said first and in bold, what else the message says after it; its quotes are not "the answer"
+        view["partial"] = True
         view["emphasis"] = partial_message(result.get("not_found") or [])
         rest = (result.get("message") or "").replace(view["emphasis"], "").strip()
         view["notes"] = [rest] if rest else []

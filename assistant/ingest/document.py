@@ -48,6 +48,12 @@ MAX_WORDS = 12
 QUESTION_LINES = (RE_NUMBERED_LINE, RE_QUESTION_ID_LINE, RE_QUESTION_HEADER, RE_ITEM_LINE)
 
 
+def furniture_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: case, spacing and numbers (page numbers, dates)
+    ignored."""
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
 def page_furniture(lines: list[str]) -> set[int]:
     """Indices of the running footer and header lines a paginated file left among its lines (any format: a PDF's
     own reader takes out those it finds by page)."""
@@ -56,7 +62,7 @@ def page_furniture(lines: list[str]) -> set[int]:
         flat = " ".join(line.split())
         if (flat and len(flat.split()) <= MAX_WORDS and re.search(r"\d", flat) and re.search(r"[^\W\d_]", flat)
                 and not flat.endswith((".", "?", ":", ";")) and not any(r.match(flat) for r in QUESTION_LINES)):
-            seen[re.sub(r"\d+", "#", flat.lower())].append(i)
+            seen[furniture_key(flat)].append(i)
     out: set[int] = set()
     for at in seen.values():
         texts = {" ".join(lines[i].split()) for i in at}

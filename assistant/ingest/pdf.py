@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 
 from ..errors import ReadError
-from .document import Document, sha256_of
+from .document import Document, furniture_key, sha256_of
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
@@ -115,11 +115,6 @@ def paragraph_breaks(spans: list[Span | None]) -> list[bool | None]:
 
 # --------------------------------------------------------------------------- running headers and footers
 
-def _key(line: str) -> str:
-    """What stays the same from page to page: case, spacing and numbers (page numbers, dates) ignored."""
-    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
-
-
 def _edges(page: list[str]) -> list[int]:
     """Indices of the first and last EDGE non-blank lines of a page."""
     filled = [i for i, line in enumerate(page) if line.strip()]
@@ -136,7 +131,7 @@ def running_keys(pages: list[list[str]]) -> set[str]:
     A line that ends as a sentence or a question ("No.", "Please see answer 9.2.") is answer text, never furniture."""
     if len(pages) < 2:
         return set()
-    seen = Counter(key for page in pages for key in {_key(page[i]) for i in _edges(page)})
+    seen = Counter(key for page in pages for key in {furniture_key(page[i]) for i in _edges(page)})
     need = max(2, RUNNING_SHARE * len(pages))
     return {key for key, count in seen.items() if count >= need and key and not key.endswith((".", "?", ":", ";"))}
 
@@ -156,7 +151,7 @@ def furniture(pages: list[list[str]]) -> list[set[int]]:
             top = i in filled[:EDGE] and filled.index(i) < len(filled) / 2
             if number == 1 and top and not (i == first and is_page_number(page[i])):
                 continue
-            if _key(page[i]) in running or i in (first, last) and is_page_number(page[i]):
+            if furniture_key(page[i]) in running or i in (first, last) and is_page_number(page[i]):
                 drop.add(i)
         out.append(drop)
     return out

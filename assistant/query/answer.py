@@ -11,7 +11,7 @@ from ..model import Hit
 from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
-from .refusal import absent_words, closest_question, load_refusal_model, refusal_features
+from .refusal import absent_words, closest_question, content_terms, load_refusal_model, refusal_features
 from .search import Scores, Searcher, parties_named
 
 # Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
@@ -185,8 +185,9 @@ def model_verdict(searcher: Searcher, query: str, scores: Scores) -> Verdict:
     model = load_refusal_model()
     if model is None:
         return Verdict(False)
-    absent = absent_words(searcher, query, scores.scope)
-    x = refusal_features(searcher, query, scores, absent)
+    terms = content_terms(searcher, query)
+    absent = absent_words(searcher, query, scores.scope, terms)
+    x = refusal_features(searcher, query, scores, terms, absent)
     if x is None:
         return Verdict(False)
     p = model.in_scope(x)

@@ -105,8 +105,9 @@ def content_terms(searcher, query: str) -> dict[str, float]:
     among the indexed passages."""
     names = party_words([*searcher.index.parties, *parties_in_text(query, extra=searcher.index.parties)])
     party_terms = set(bm25_tokens([" ".join(names)])[0]) if names else set()
+    stems = tuple(party_stems(names))
     return {t: w for t, w in question_terms(searcher, query).items()
-            if t not in party_terms and not any(t.startswith(s) for s in party_stems(names))}
+            if t not in party_terms and not t.startswith(stems)}
 
 
 def party_stems(names: list[str]) -> list[str]:
@@ -140,15 +141,19 @@ def glasgow_stop_words() -> frozenset[str]:
 FUNCTION_WORDS = frozenset(STOPWORDS_EN_PLUS) | glasgow_stop_words()
 
 
-def absent_words(searcher, query: str, scope: np.ndarray | None = None) -> list[str]:
+def absent_words(searcher, query: str, scope: np.ndarray | None = None,
+                 terms: dict[str, float] | None = None) -> list[str]:
     """The question's words (as typed, in order, once each) whose terms no passage in `scope` (a mask; all by
-    default) holds, Party names and stop words aside: what a partial match names as not found."""
-    terms = content_terms(searcher, query)
+    default) holds, Party names and stop words aside: what a partial match names as not found (`terms`: the
+    question's `content_terms`, when already computed)."""
+    terms = content_terms(searcher, query) if terms is None else terms
     bm25 = searcher.index.bm25
     absent = {t for t in terms if not (held := holders(bm25, t)).size or (scope is not None and not scope[held].any())}
-    words = [w for w in WORD.findall(query)
-             if w.lower() not in FUNCTION_WORDS and (own := bm25_tokens([w])[0]) and set(own) <= absent]
-    return list(dict.fromkeys(words))
+    if not absent:
+        return []
+    words = [w for w in WORD.findall(query) if w.lower() not in FUNCTION_WORDS]
+    own = bm25_tokens(words) if words else []
+    return list(dict.fromkeys(w for w, tokens in zip(words, own) if tokens and set(tokens) <= absent))
 
 
 def occlusion(searcher, query: str, scores, absent: list[str]) -> tuple[float, float]:
@@ -177,16 +182,19 @@ def closest_question(searcher, scores) -> float:
     return best((searcher.ml_question_rows @ mq)[searcher.ml_question_of], scores.scope)
 
 
-def refusal_features(searcher, query: str, scores, absent: list[str] | None = None) -> np.ndarray | None:
-    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them, `absent` its `absent_words`),
-    over the passages it searched; None without the question's multilingual vector."""
+def refusal_features(searcher, query: str, scores, terms: dict[str, float] | None = None,
+                     absent: list[str] | None = None) -> np.ndarray | None:
+    """FEATURES for one searched question (`scores` as `Searcher.scores` returns them; `terms` its `content_terms`
+    and `absent` its `absent_words`, when already computed), over the passages it searched; None without the
+    question's multilingual vector."""
     index, mq, scope = searcher.index, scores.ml_query_vector, scores.scope
     if mq is None or index.ml_passages is None or index.ml_sentences is None or not len(index.ml_sentences):
         return None
     sentences_inside = None if scope is None else scope[searcher.sentence_pids]
-    most = sum(content_terms(searcher, query).values())
+    terms = content_terms(searcher, query) if terms is None else terms
+    most = sum(terms.values())
     ml_sentence = best(index.ml_sentences @ mq, sentences_inside)
-    absent = absent_words(searcher, query, scope) if absent is None else absent
+    absent = absent_words(searcher, query, scope, terms) if absent is None else absent
     return np.array([
         best(scores.question, scope),
         closest_question(searcher, scores),

@@ -74,22 +74,26 @@ def verdicts(model: RefusalModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return declined, ~declined & (p < model.partial_threshold)
 
 
-def search_as_asked(searcher, row):
-    """The search `ask` makes for the row: within its Party, or the indexed Parties the question names."""
-    named, _ = parties_named(row.query, searcher.index.parties)
-    return searcher.search(row.query, k=5, party=row.party or named or None)
+def searched_rows(searcher, path: Path):
+    """(row, hits, scores) for each row of a set searched as `ask` searches it (within its Party, or the indexed
+    Parties it names), but for rows about a Party whose reply is not indexed (declined by name), rows nothing
+    matched and rows whose best hit answers a question number they name: what a refusal rule may judge."""
+    for row in load_rows(path):
+        named, unindexed = parties_named(row.query, searcher.index.parties)
+        if row.kind == "unindexed-party" or unindexed:
+            continue
+        hits, scores = searcher.search(row.query, k=5, party=row.party or named or None)
+        if hits and not named_answer(row.query, hits):
+            yield row, hits, scores
 
 
 def collect(assistant: Assistant, path: Path) -> tuple[list[np.ndarray], list[int], list[str]]:
-    """(features, in scope?, row id) for the rows of a set the model would judge."""
+    """(features, in scope?, row id) for the rows of a set the model would judge: in the language of every reply
+    searched, past the similarity floor."""
     searcher = assistant.searcher
     xs, ys, ids = [], [], []
-    for row in load_rows(path):
-        if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
-            continue
-        hits, scores = search_as_asked(searcher, row)
-        if (not hits or scores.ml_dense is not None or named_answer(row.query, hits)
-                or best_cosine(scores) < ABSTAIN_BELOW):
+    for row, _, scores in searched_rows(searcher, path):
+        if scores.ml_dense is not None or best_cosine(scores) < ABSTAIN_BELOW:
             continue
         x = refusal_features(searcher, row.query, scores)
         if x is not None:
@@ -102,13 +106,9 @@ def collect_multilingual(assistant: Assistant, path: Path) -> tuple[list[float],
     not abstained on by the similarity floors: what `ml_partial_below` judges."""
     searcher = assistant.searcher
     xs, ys = [], []
-    for row in load_rows(path):
-        if row.kind == "unindexed-party" or parties_named(row.query, searcher.index.parties)[1]:
-            continue
-        hits, scores = search_as_asked(searcher, row)
-        if not hits or scores.ml_dense is None or named_answer(row.query, hits) or judge(row.query, hits, scores).abstained:
-            continue
-        xs.append(closest_question(searcher, scores)), ys.append(1 if row.gold else 0)
+    for row, hits, scores in searched_rows(searcher, path):
+        if scores.ml_dense is not None and not judge(row.query, hits, scores).abstained:
+            xs.append(closest_question(searcher, scores)), ys.append(1 if row.gold else 0)
     return xs, ys
 
 

@@ -189,8 +189,9 @@ class _Parser:
             self.open_question(m.group(1), title, plain if title else "")
             return True
         answer_to = RE_ANSWER_TO.match(line)
-        m = RE_NUMBERED.match(answer_to["id"] if answer_to else line)
-        if m and self.numbered(m, answer_to["id"] if answer_to else line):
+        numbered = answer_to["id"] if answer_to else line  # "Answer to 13.2" stands for "13.2"
+        m = RE_NUMBERED.match(numbered)
+        if m and self.numbered(m, numbered):
             return True
         m = RE_QUESTION_ID.match(line)
         if m and self.question_id(m, table):

@@ -16,14 +16,14 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
 from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_FOOTNOTE, RE_JOINT_REST,
-                     RE_LEADING_NUMBER, RE_NOTES_HEADING, leading_number)
+                     RE_NOTES_HEADING)
 from .readers import read_document
-from .questionnaire import (NEXT_RATIO, ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
-                            pillar_named, shares_words, text_matches)
+from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, read_meta
-from .units import (Node, Unit, ends_as_question, finish, highest_sub, is_next_sub,
-                    looks_like_sentence_ref, reads_as_question, split_inline_answer)
+from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
+                    split_inline_answer)
+from .wording import known_line
 
 def _split_items(text: str) -> list[tuple[str, str]]:
     """'a. x?b. y?' (two items run together on one line) -> [('a', 'x?'), ('b', 'y?')]."""
@@ -223,7 +223,7 @@ class _Parser:
             if inline:
                 self.answer_line(self.lineno, inline)
             return True
-        if self.known is not None and self.known_line(line, table):
+        if self.known is not None and known_line(self, line, table):
             return True
         question, inline = split_inline_answer(line)
         if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
@@ -348,90 +348,6 @@ class _Parser:
         if self.known is None:
             return None
         return next((e for e in self.known.questions() if int(e.id) > int(self.qnum or 0) and test(e)), None)
-
-    def later_subs(self) -> list[Entry]:
-        """The open question's sub-questions numbered above any met so far, in order."""
-        if not self.qnum:
-            return []
-        highest = highest_sub(self.pending, self.answers, self.qnum)
-        return [e for e in self.known.children(self.qnum) if e.kind == "sub" and int(e.id.split(".")[1]) > highest]
-
-    def unasked_items(self) -> list[Entry]:
-        """The open sub-question's (or question's) lettered items not met yet, in order."""
-        if self.sub is None or self.sub.kind not in ("sub", "question"):
-            return []
-        return [e for e in self.known.children(self.sub.qid) if e.kind == "item" and e.id not in self.asked]
-
-    def known_line(self, line: str, table: bool) -> bool:
-        """A line without its number that is a known question's text (Word auto-numbering, tables)."""
-        known = self.known
-        clean = line.lstrip("-•► ").strip()
-        short_ok = table or line.startswith(("-", "•")) or ends_as_question(line)
-        fresh = self.unit is None or not self.unit.lines
-        last = self.pending[-1] if self.pending and fresh else None
-        if last is not None and last.bare and last.kind in ("sub", "item"):
-            entry = known.get(last.qid if last.kind == "sub" else last.label)
-            if entry and matches_any(line, entry.texts, short_ok):  # the reply repeats the question after its number
-                head = last.label if last.kind == "sub" else last.label.rsplit(".", 1)[1]
-                last.text, last.bare = f"{head}. {clean}", False
-                return True
-        subs = self.later_subs()
-        items = self.unasked_items()
-        found = next((e for e in subs if matches_any(line, e.texts)), None) \
-            or next((e for e in items if matches_any(line, e.texts, short_ok)), None)
-        if found is None and ends_as_question(line):
-            # the question asked next in the questionnaire's order, in another translation than the packaged one
-            found = next((e for e in items[:1] + subs[:1] if matches_any(line, e.texts, short_ok, NEXT_RATIO)), None)
-        if found is None and self.sub is not None and self.sub.kind == "arrow" and known.get(self.qnum):
-            # a follow-up prompt's item whose letter Word's numbering took away
-            prompt_items = [(letter, texts) for letter, texts in known.get(self.qnum).followup_items(self.sub.text)
-                            if f"{self.sub.qid}.{letter}" not in self.asked]
-            hit = next((letter for letter, texts in prompt_items if matches_any(line, texts, short_ok)), None)
-            if hit is None and prompt_items and ends_as_question(line) \
-                    and matches_any(line, prompt_items[0][1], short_ok, NEXT_RATIO):
-                hit = prompt_items[0][0]
-            if hit is not None:
-                self.item(hit, f"{hit}. {clean}")
-                self.expect_question_text = False
-                return True
-        if found is not None and found.kind == "sub":
-            node = Node(found.id, "sub", clean, found.id)
-            self.ask(node)
-            self.sub = node
-            self.expect_question_text = not ends_as_question(line)
-            return True
-        if found is not None:
-            self.item(found.id.rsplit(".", 1)[1], f"{found.id.rsplit('.', 1)[1]}. {clean}")
-            self.expect_question_text = False
-            return True
-        entry = known.get(self.qnum) if self.qnum else None
-        # a follow-up prompt whose arrow was a Word bullet glyph; after the question's last sub-question, also in
-        # another wording
-        if entry and (matches_any(line, entry.all_followups) or not subs and ends_as_question(line)
-                      and matches_any(line, entry.all_followups, ratio=NEXT_RATIO)):
-            node = Node(self.qnum, "arrow", f"→ {clean}", f"Question {self.qnum} →")
-            self.ask(node)
-            self.sub = node
-            self.expect_question_text = False
-            return True
-        if len(clean) <= 300:
-            heading = not clean.endswith((".", ",", ";"))  # a title, not a sentence of an answer
-            by_title = self.later_question(lambda e: heading and matches_any(line, e.titles))
-            following = self.later_question(lambda e: True)
-            if by_title is None and heading and following and (
-                    matches_any(line, following.titles, ratio=NEXT_RATIO)
-                    or leading_number(line) == following.id and shares_words(line, following.titles)):
-                by_title = following  # the next question's title, in another translation or word order
-            if by_title is not None:
-                title = RE_LEADING_NUMBER.sub("", clean).strip(" *:.")  # "9. Incrimination": its number once
-                self.open_question(by_title.id, title, f"Question {by_title.id}. {title}")
-                return True
-            by_text = self.later_question(lambda e: matches_any(line, e.texts))
-            if by_text is not None:
-                self.open_question(by_text.id, "", "", expect=False)
-                self.pending[-1].text += "\n" + clean
-                return True
-        return False
 
 
 def parse_file(path: Path | str, overrides: dict | None = None) -> Reply:

@@ -142,7 +142,8 @@ def test_a_list_of_numbered_lines_is_not_page_furniture():
 
 def test_the_held_out_french_reply_parses_as_written():
     """Lumbria (eval/replies/), written for this project's held-out figures in a layout of its own: « 9. Incrimination »
-    titles reworded, « Complément demandé : » follow-ups, « Réponse : » labels, running footers."""
+    titles reworded, « Complément demandé : » follow-ups (one with items « (i) », « (ii) »), « Réponse : » labels,
+    running footers."""
     lumbria = parse_file(ROOT / "eval" / "replies" / "T-ES(2017)ICT-LU_Lumbria.txt")
     assert (lumbria.meta.party, lumbria.meta.language) == ("Lumbria", "fr")
     ids = [tuple(a.question_ids) for a in lumbria.answers]
@@ -155,6 +156,8 @@ def test_the_held_out_french_reply_parses_as_written():
     assert by_id[("5.2",)].text == "Aucune information disponible."  # the follow-up after it is question 5's
     assert not any("— page" in a.text for a in lumbria.answers)
     assert all(not a.question_text.startswith(("Question 9. 9.", "Question 11. 11.")) for a in lumbria.answers)
+    listed = [a for a in lumbria.answers if a.question_ids == ["13"] and "ICSE" in a.question_text][0]
+    assert listed.text.startswith("(i) Oui.")  # its items « (i) », « (ii) » are the questions, not the answer
 
 
 @pytest.mark.parametrize("title", [None, "RÉPONSES DE LA RÉPUBLIQUE DE VALDORRE", "Pays : Valdorre",

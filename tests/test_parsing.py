@@ -333,3 +333,30 @@ def test_consolidated_answers_and_follow_ups_carry_their_questions(portugal):
     assert ["2.1", "2.2"] in consolidated and ["16.1", "16.2"] in consolidated
     prompts = [a for a in portugal.answers if a.question_text.startswith("→")]
     assert prompts and all(a.question_ids == [a.question_number] for a in prompts)
+
+
+def test_items_numbered_in_roman_numerals_are_the_questionnaires_items(tmp_path):
+    """"(i)", "(ii)" under a follow-up prompt that ends by listing are its items a and b; the answer's own "(i)" after
+    its label, and a "(ii)" inside an answer, stay answer text."""
+    text = """Replies submitted by Freedonia to the thematic questionnaire
+
+Q13 Specialised units
+
+13.1 Are there specialised units in charge of these cases?
+
+Yes, the cybercrime unit. Its tasks are (i) investigation and
+(ii) victim identification.
+
+Follow-up: As regards law enforcement, please indicate if:
+(i) there is a victim identification function;
+(ii) there is an active contribution to INTERPOL's ICSE database, and if not, why.
+
+Answer: (i) Yes, two analysts. (ii) Yes, since 2019.
+"""
+    reply = parse_reply(Document(tmp_path / "Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["13.1"], ["13"]]
+    assert reply.answers[0].text.split()[-3:] == ["(ii)", "victim", "identification."]
+    followup = reply.answers[1]
+    assert followup.text == "(i) Yes, two analysts. (ii) Yes, since 2019."
+    assert "a. there is a victim identification function;" in followup.question_text
+    assert "b. there is an active contribution" in followup.question_text

@@ -39,3 +39,14 @@ RE_LEADING_NUMBER = re.compile(r"^\(?(\d{1,2})\s*[.)–—-]\s+(?=\S)")
 def leading_number(line: str) -> str | None:
     m = RE_LEADING_NUMBER.match(line.strip())
     return m.group(1) if m else None
+
+
+# an item numbered in Roman numerals ("(i) there is…", "ii) …", "iii. …"), the questionnaire's a, b, c… in order
+RE_ROMAN_ITEM = re.compile(r"^(?:-\s*)?(?:\*\*)?\(?(i{1,3}|iv|vi?)[.)](?:\*\*)?\s+(\S.*)$", re.I)
+ROMAN_LETTERS = {"i": "a", "ii": "b", "iii": "c", "iv": "d", "v": "e", "vi": "f"}
+
+
+def roman_item(line: str) -> tuple[str, str] | None:
+    """(the item's letter, its text) for a line opening with a Roman numeral, else None."""
+    m = RE_ROMAN_ITEM.match(line.strip())
+    return (ROMAN_LETTERS[m[1].lower()], m[2]) if m else None

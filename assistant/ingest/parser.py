@@ -16,7 +16,7 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document
 from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_FOOTNOTE, RE_JOINT_REST,
-                     RE_NOTES_HEADING)
+                     RE_NOTES_HEADING, roman_item)
 from .readers import read_document
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named
 from .references import resolve_positional_refs
@@ -212,6 +212,15 @@ class _Parser:
             if inline:
                 self.answer_line(self.lineno, inline)
             return True
+        roman = roman_item(line)
+        if roman and self.lists_from(roman[0]):
+            # "(i) …", "(ii) …": the questionnaire's items a, b… under a prompt that ends by listing them
+            question, inline = split_inline_answer(roman[1])
+            self.item(roman[0], f"{roman[0]}. {question}")
+            self.expect_question_text = False
+            if inline:
+                self.answer_line(self.lineno, inline)
+            return True
         question, inline = split_inline_answer(line) if RE_ITEM.match(line) else (line, "")
         items = _split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
         if inline and not (len(items) == 1 and self.known_item(items[0][0])):
@@ -276,6 +285,17 @@ class _Parser:
         if sub.kind == "arrow":
             return letter == "a" or f"{sub.qid}.{chr(ord(letter) - 1)}" in self.asked
         return self.known is not None and self.known.get(label) is not None
+
+    def lists_from(self, letter: str) -> bool:
+        """Whether a line numbered as item `letter` continues a list of questions: no answer text since the last
+        question line, which is the item before it, or (for the first) a prompt or sub-question ending with a colon
+        ("As regards law enforcement, please indicate if:"); and the questionnaire has that item."""
+        if not self.pending or self.unit is not None and self.unit.lines or not self.known_item(letter):
+            return False
+        last = self.pending[-1]
+        if letter == "a":
+            return last.kind in ("sub", "arrow", "question") and last.text.rstrip(" *\u00a0").endswith((":", "："))
+        return last.kind == "item" and last.label.endswith(f".{chr(ord(letter) - 1)}")
 
     def item(self, letter: str, text: str, bare: bool = False) -> None:
         sub = self.sub

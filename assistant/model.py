@@ -63,6 +63,7 @@ class Passage:
     round: str = ""
     page: int | None = None
     language: str = "en"
+    continues: bool = False  # the part begins mid-sentence: the previous part's last sentence goes on here
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -48,3 +48,36 @@ def test_sentence_splitter_keeps_legal_abbreviations():
         "It is punished (Article 176, n. 1, d), Criminal Code).",
         "Furthermore, the law prohibits it.",
     ]
+
+
+def test_a_sentence_too_long_for_one_passage_is_quoted_whole(portugal, encoder):
+    """Portugal's Advisory Board sentence lists 23 institutions: cut across passages at small budgets, it is still
+    one sentence to quote, under the part where it begins, and no part's sentences are its clauses."""
+    from assistant.store.build import passage_sentences
+
+    passages = chunk_reply(portugal.meta, portugal.answers, encoder.count_tokens, target_tokens=64)
+    sentence = next(s for a in portugal.answers for s in split_sentences(a.text) if "23 institutions" in s)
+    assert encoder.count_tokens(sentence) > 64
+    going_on = [p for p in passages if p.continues]
+    assert going_on and all(p.part > 0 for p in going_on)
+    rows = passage_sentences(passages)
+    assert [s for _, s in rows].count(sentence) == 1
+    pid = next(pid for pid, s in rows if s == sentence)
+    assert sentence[:40] in passages[pid].text and sentence not in passages[pid].text  # where it begins
+    assert not any(s.endswith(",") for _, s in rows)  # a clause is never a sentence of its own
+
+
+def test_a_paragraph_broken_off_mid_sentence_reads_as_one_sentence():
+    """A conversion left a blank line inside a sentence: the sentence is whole again; a heading, a list item and a
+    link after a lead-in stay apart."""
+    text = ("aiming at training entities with competence in Childhood and youth (Preschool, 1st and\n\n"
+            "2nd cycles), Hospitals and Health Centres.\n\n"
+            "The site gives information and offers ways\n\nto deal with the crimes.\n\n"
+            "Specialised brigades\n\nThey investigate cases in\n\nb. in prosecution?\n\n"
+            "It is available for download in\n\nhttps://example.org/file.pdf")
+    assert split_sentences(text) == [
+        "aiming at training entities with competence in Childhood and youth (Preschool, 1st and 2nd cycles), "
+        "Hospitals and Health Centres.",
+        "The site gives information and offers ways to deal with the crimes.",
+        "Specialised brigades", "They investigate cases in", "b. in prosecution?",
+        "It is available for download in", "https://example.org/file.pdf"]

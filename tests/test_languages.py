@@ -392,3 +392,66 @@ def test_a_partys_adjective_is_the_party_not_a_word_the_replies_lack():
 
     assert {"Croatian", "croate"} <= set(party_words(["Croatia"])) and "Danish" in party_words(["Denmark"])
     assert party_words(["Valdorre"]) == ["Valdorre"]
+
+
+def test_french_follow_ups_in_the_replys_own_words(tmp_path):
+    """A follow-up request reworded by the Party (« Veuillez communiquer des liens vers les matériels produits pour ces
+    activités… ».) is the follow-up, not the last answer's text; and « b) s’il existe une contribution active… » after
+    item a)'s answer is the prompt's item b, in the Party's words, while « a. Oui. … » inside an answer stays text."""
+    from assistant.ingest.document import Document
+    from assistant.ingest.parser import parse_reply
+
+    text = """Réponses du Grand-Duché d’Aubrac au questionnaire thématique
+
+QUESTION 1 : ACTIVITÉS DE SENSIBILISATION
+
+1.3. Existe-t-il des activités de sensibilisation destinées aux parents ?
+
+Oui. Des soirées d’information.
+
+Veuillez communiquer des liens vers les matériels produits pour ces activités (brochures, vidéos, applications pour smartphone, manuels, boîtes à outils, outils internet, etc.).
+
+• Campagne « Mon image » : www.monimage.aub
+
+QUESTION 13 : UNITÉS SPÉCIALISÉES
+
+13.2. Veuillez préciser s’il existe des unités spécialisées chargées des auteurs mineurs.
+
+Non.
+
+En ce qui concerne les services répressifs, veuillez indiquer :
+
+a) s’il existe une fonction d’identification des victimes ;
+
+Réponse : Oui. Une cellule d’identification.
+
+b) s’il existe une contribution active à la base de données internationale d’INTERPOL sur l’exploitation sexuelle des enfants (ICSE) et, dans la négative, pour quelle raison.
+
+Réponse : Oui, depuis 2015.
+"""
+    reply = parse_reply(Document(tmp_path / "reponses.txt", text.splitlines(), "0" * 64))
+    got = [(a.question_ids, a.text) for a in reply.answers]
+    assert got == [(["1.3"], "Oui. Des soirées d’information."), (["1"], "• Campagne « Mon image » : www.monimage.aub"),
+                   (["13.2"], "Non."), (["13"], "Oui. Une cellule d’identification."), (["13"], "Oui, depuis 2015.")]
+    assert "b. s’il existe une contribution active" in reply.answers[-1].question_text
+
+
+@pytest.mark.parametrize("name, party, language", [("T-ES(2017)ICT-KS_Kestria.docx", "Kestria", "en"),
+                                                    ("T-ES(2017)ICT-AB_Aubrac.pdf", "Aubrac", "fr")])
+def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, language):
+    """Kestria (Word: question-and-reply tables, "Reply:" labels, endnotes) and Aubrac (PDF: a contents page with
+    dot leaders, running header and footer, footnotes at the foot of pages, sentences broken by page breaks), written
+    for this project's held-out figures: every questionnaire id is answered, nothing of the contents page, the
+    furniture or a table's header row is answer text."""
+    from assistant.ingest.questionnaire import missing_questions
+
+    reply = parse_file(ROOT / "eval" / "replies" / name)
+    assert (reply.meta.party, reply.meta.language) == (party, language)
+    assert missing_questions(reply) == []
+    texts = [a.text for a in reply.answers]
+    assert not any("......" in t or "Question | Reply" in t or "Page " in t for t in texts)
+    ids = [tuple(a.question_ids) for a in reply.answers]
+    assert ("2.1", "2.2") in ids and ("16.2",) in ids and ("9.3",) in ids
+    if language == "fr":  # « Les contenus écrits ou » / a footnote / « sonores sont traités … »: one sentence again
+        assert any("Les contenus écrits ou sonores sont traités" in t for t in texts)
+        assert sum(t.count("Veuillez") for t in texts) == 0  # every follow-up request is a question, not answer text

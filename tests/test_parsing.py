@@ -360,3 +360,73 @@ Answer: (i) Yes, two analysts. (ii) Yes, since 2019.
     assert followup.text == "(i) Yes, two analysts. (ii) Yes, since 2019."
     assert "a. there is a victim identification function;" in followup.question_text
     assert "b. there is an active contribution" in followup.question_text
+
+
+def test_a_question_and_reply_table_reads_as_the_reply_laid_it_out(tmp_path):
+    """A Word table "Question | Reply of the Republic of Freedonia" whose first cell runs the sub-question into its
+    first item (the reader joins the cell's paragraphs), "15. Are …? 15.a …?" for a question with items, and follow-up
+    rows labelled "Follow-up" with no colon, the prompt's second item in a row of its own."""
+    text = """Replies of the Republic of Freedonia to the thematic questionnaire
+
+Question 8 – Legislation
+
+Question | Reply of the Republic of Freedonia
+
+8.1. Does national law contain any reference to: 8.1.a self-generated sexually explicit images and/or videos in the context of offences covered by the Lanzarote Convention (art. 18-23)? | Yes, Article 214(5).
+
+8.1.b self-generated sexual content in the context of offences covered by the Lanzarote Convention (art. 18-23)? | Partly.
+
+Question 13 – Specialised units
+
+13.1. Are there specialized units in charge of these offences? | Yes, the UCCO.
+
+Follow-up As regards law enforcement, please indicate if: a. there is a victim identification function? | Yes, two specialists.
+
+Follow-up b. there is an active contribution to the INTERPOL's international Child Sexual Exploitation (ICSE) image database? If not, why? | Yes, since 2014.
+
+Question 15 – Training of professionals
+
+Question | Reply of the Republic of Freedonia
+
+15. Are the offences referred to in this questionnaire (questions 9-11) addressed in training for professionals such as: 15.a law enforcement agents (in particular for front desk officers)? | Yes, since 2017.
+
+15.b prosecutors? | Yes.
+"""
+    reply = parse_reply(Document(tmp_path / "reply.docx", text.splitlines(), "0" * 64))
+    assert reply.meta.party == "Freedonia"
+    got = [(a.question_ids, a.text) for a in reply.answers]
+    assert got == [(["8.1.a"], "Yes, Article 214(5)."), (["8.1.b"], "Partly."), (["13.1"], "Yes, the UCCO."),
+                   (["13"], "Yes, two specialists."), (["13"], "Yes, since 2014."), (["15.a"], "Yes, since 2017."),
+                   (["15.b"], "Yes.")]
+    followup = reply.answers[4].question_text
+    assert "please indicate if" in followup and "b. there is an active contribution" in followup
+    assert not any("Question | Reply" in a.text for a in reply.answers)
+
+
+def test_a_table_of_contents_in_a_text_export_opens_no_question(tmp_path):
+    """A Word contents page saved as text: "Question 9 – Criminalisation ....... 12" or the heading and its page in
+    two cells; the questions are read where they stand."""
+    text = """Replies of Freedonia to the thematic questionnaire
+
+Contents
+
+Question 8 – Legislation ................................ 3
+Question 9 – Criminalisation\t4
+
+Question 8 – Legislation
+
+8.3 Are there specificities related to the fact that more children appear on the images?
+
+No.
+
+Question 9 – Criminalisation
+
+9.3 What are the legal consequences of the above behaviours?
+
+Up to five years.
+"""
+    from assistant.ingest.document import tab_row
+
+    lines = [tab_row(line) for line in text.splitlines()]
+    reply = parse_reply(Document(tmp_path / "reply.txt", lines, "0" * 64))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [(["8.3"], "No."), (["9.3"], "Up to five years.")]

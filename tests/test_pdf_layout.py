@@ -264,3 +264,55 @@ def test_the_french_reply_as_a_pdf_gives_the_same_answers_word_for_word(tmp_path
     assert (printed.meta.party, printed.meta.language) == ("Valdorre", "fr")
     assert [a.question_ids for a in printed.answers] == [a.question_ids for a in text.answers]
     assert [" ".join(a.text.split()) for a in printed.answers] == [" ".join(a.text.split()) for a in text.answers]
+
+
+def test_a_table_of_contents_opens_no_question(tmp_path):
+    """« Question 9 – Incrimination ........ 12 » lines of a contents page say where questions stand: the questions are
+    read where they are, with their answers (before, the contents opened question 16 and every answer fell under
+    it)."""
+    contents = ["TABLE DES MATIÈRES"] + [f"Question {n} – Titre de la question {n} " + "." * 60 + f" {n + 2}"
+                                          for n in range(1, 17)]
+    reply = parse_file(write_running_pdf(tmp_path / "T-ES(2017)ICT-EL_Eastland.pdf", reply_lines(contents + LINES)))
+    plain = parse_file(write_txt(tmp_path / "T-ES(2017)ICT-EL_Eastland.txt", LINES))
+    assert [a.question_ids for a in reply.answers] == [a.question_ids for a in plain.answers]
+    assert not any("...." in a.text for a in reply.answers)
+
+
+def test_a_footnote_at_the_foot_of_the_page_does_not_cut_the_sentence_it_interrupts():
+    """A sentence the page broke goes on past that page's footnotes (small type, a note number first); the notes
+    follow the paragraph, each whole."""
+    from assistant.ingest.pdf import unwrap
+
+    lines = ["The programme was deployed in 2018 in every lower secondary school. Written and",
+             "¹ Campaign launched by ministerial order of 29 August 2016; materials at",
+             "www.example.org.",
+             "audio content is handled like images in the scenarios.", "Next paragraph."]
+    notes = [False, True, True, False, False]
+    assert [text for text, _ in unwrap(lines, notes=notes)] == [
+        "The programme was deployed in 2018 in every lower secondary school. Written and audio content is handled "
+        "like images in the scenarios.",
+        "¹ Campaign launched by ministerial order of 29 August 2016; materials at www.example.org.",
+        "Next paragraph."]
+
+
+def test_footnotes_are_the_small_type_from_a_note_number_to_the_page_end():
+    from assistant.ingest.pdf import footnotes
+
+    lines = ["Body line one.", "Body line two.", "Body 3.", "Body 4", "1 A note in small type", "that wraps.",
+             "Body sized line after?"]
+    spans = [(700, 10), (686, 10), (672, 10), (658, 10), (80, 7.5), (71, 7.5), (60, 10)]
+    assert footnotes(lines, spans) == [False] * 7  # a body-sized line after it: not the page's notes
+    assert footnotes(lines[:6], spans[:6]) == [False] * 4 + [True, True]
+    assert footnotes(["Body.", "Body.", "2 cases were reported", "in 2017."], [(700, 10)] * 4) == [False] * 4
+
+
+def test_a_dash_opens_a_list_item_after_a_lead_in_not_inside_a_sentence():
+    from assistant.ingest.pdf import unwrap
+
+    lines = ["Three messages are given to pupils who receive an intimate image of a classmate, namely:",
+             "– do not forward it;", "– tell a trusted adult;",
+             "Stakeholders are involved in Internet safety and security across the whole country",
+             "– public and private institutions – in a cooperative spirit."]
+    layout = [None, False, False, True, False]  # the list set as one paragraph, as a justified PDF spaces it
+    assert [text for text, _ in unwrap(lines, breaks=layout)] == [
+        lines[0], lines[1], lines[2], f"{lines[3]} {lines[4]}"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from ..encoders.base import MAX_TOKENS
 from ..ids import RE_HEADER_START, RE_ITEM_LINE, strip_label
 from ..model import Answer, Passage, ReplyMeta
-from .sentences import split_sentences
+from .sentences import paragraphs, split_sentences
 
 
 
@@ -34,43 +35,53 @@ def make_heading(answer: Answer) -> str:
     return f"{top} — {number}{ask}".rstrip(" —") if ask or number else top
 
 
-def _pack(pieces: list[str], cost: Callable[[str], int], budget: int, sep: str) -> list[str]:
-    """Greedy packing of pieces in order by summed cost; a piece over budget alone is returned alone.
+@dataclass
+class _Piece:
+    text: str
+    sep: str  # what joins it to the piece before it in one part: "\n\n" between paragraphs, else " "
+    goes_on: bool = False  # the rest of the sentence the piece before it began
+
+
+def _pack(pieces: list[_Piece], cost: Callable[[str], int], budget: int) -> list[tuple[str, bool]]:
+    """Greedy packing of pieces in order by summed cost; a piece over budget alone is returned alone.  Each part
+    comes with whether it begins mid-sentence.
 
     Word-piece counts add up over whitespace joins (BERT splits on whitespace and punctuation before
     WordPiece), so each piece is tokenized once instead of every growing candidate.
     """
-    out: list[str] = []
-    current, used = "", 0
+    out: list[tuple[str, bool]] = []
+    current, used, goes_on = "", 0, False
     for piece in pieces:
-        c = cost(piece)
+        c = cost(piece.text)
         if current and used + c <= budget:
-            current, used = f"{current}{sep}{piece}", used + c
+            current, used = f"{current}{piece.sep}{piece.text}", used + c
         else:
             if current:
-                out.append(current)
-            current, used = piece, c
+                out.append((current, goes_on))
+            current, used, goes_on = piece.text, c, piece.goes_on
     if current:
-        out.append(current)
+        out.append((current, goes_on))
     return out
 
 
-def split_answer(text: str, cost: Callable[[str], int], budget: int) -> list[str]:
-    """Paragraphs first, then sentences, then clauses: never mid-sentence unless a sentence alone overflows."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    pieces: list[str] = []
-    for para in paragraphs:
+def split_answer(text: str, cost: Callable[[str], int], budget: int) -> list[tuple[str, bool]]:
+    """Paragraphs first, then sentences, then clauses: never mid-sentence unless a sentence alone overflows.
+    Each part comes with whether it begins mid-sentence (the rest of the previous part's last sentence)."""
+    pieces: list[_Piece] = []
+    for para in paragraphs(text):
         if cost(para) <= budget:
-            pieces.append(para)
+            pieces.append(_Piece(para, "\n\n"))
             continue
-        for sentence in split_sentences(para):
+        for n, sentence in enumerate(split_sentences(para)):
+            sep = "\n\n" if n == 0 else " "
             if cost(sentence) <= budget:
-                pieces.append(sentence)
+                pieces.append(_Piece(sentence, sep))
                 continue
             clauses = re.split(r"(?<=[;,])\s+", sentence)
-            for clause in clauses if len(clauses) > 1 else [sentence]:
-                pieces.extend([clause] if cost(clause) <= budget else _pack(clause.split(" "), cost, budget, " "))
-    return _pack(pieces, cost, budget, "\n\n")
+            words = [w for clause in (clauses if len(clauses) > 1 else [sentence])
+                     for w in ([clause] if cost(clause) <= budget else clause.split(" "))]
+            pieces += [_Piece(w, sep if i == 0 else " ", goes_on=i > 0) for i, w in enumerate(words)]
+    return _pack(pieces, cost, budget)
 
 
 def embedding_text(passage: Passage) -> str:
@@ -99,8 +110,8 @@ def chunk_reply(
     for index, answer in enumerate(answers):
         heading = make_heading(answer)
         budget = min(target_tokens, max_tokens) - 2 - cost(heading)
-        parts = split_answer(answer.text, cost, budget) or [answer.text]
-        for part_no, part in enumerate(parts):
+        parts = split_answer(answer.text, cost, budget) or [(answer.text, False)]
+        for part_no, (part, goes_on) in enumerate(parts):
             passages.append(
                 Passage(
                     pid=start_pid + len(passages),
@@ -122,6 +133,7 @@ def chunk_reply(
                     round=meta.round,
                     page=answer.page,
                     language=meta.language,
+                    continues=goes_on,
                 )
             )
     return passages

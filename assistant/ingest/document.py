@@ -71,6 +71,21 @@ def page_furniture(lines: list[str]) -> set[int]:
     return out
 
 
+# a table of contents' entry: a heading, leaders and its page ("Question 4 – Enseignement supérieur ....... 7"), or in a
+# Word export the heading and its page in two cells ("Question 4 – Training | 7"): where a question stands, not the
+# question
+RE_CONTENTS_LEADERS = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){3,}\.?|·{4,}|_{4,})\s*\d{1,3}\s*$")
+RE_CONTENTS_CELLS = re.compile(r"^(?P<head>.+?) \| \d{1,3}$")
+
+
+def is_contents_entry(line: str) -> bool:
+    flat = " ".join(line.split())
+    if RE_CONTENTS_LEADERS.search(flat):
+        return True
+    cells = RE_CONTENTS_CELLS.match(flat)
+    return bool(cells and RE_QUESTION_HEADER.match(cells["head"]))
+
+
 def tab_row(line: str) -> str:
     """A tab-separated table row as the readers write table rows ("Measure | Legal basis | Remarks"); a tab after a
     number, letter, question label or bullet ("9.1<tab>Does national law…", "a)<tab>…", « Question 9 :<tab>… »,
@@ -78,6 +93,8 @@ def tab_row(line: str) -> str:
     if "\t" not in line.strip():
         return line
     cells = [c.strip() for c in line.strip().split("\t") if c.strip()]
+    if len(cells) == 2 and cells[1].isdigit() and len(cells[1]) <= 3 and RE_QUESTION_HEADER.match(cells[0]):
+        return " | ".join(cells)  # a contents entry, a heading and its page: two cells (see is_contents_entry)
     lead = ""
     head = cells[0].rstrip(" :：") if cells else ""
     if cells and (RE_LABEL.fullmatch(head + " ") or RE_QUESTION_HEADER.fullmatch(head)

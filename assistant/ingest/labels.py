@@ -50,3 +50,9 @@ def roman_item(line: str) -> tuple[str, str] | None:
     """(the item's letter, its text) for a line opening with a Roman numeral, else None."""
     m = RE_ROMAN_ITEM.match(line.strip())
     return (ROMAN_LETTERS[m[1].lower()], m[2]) if m else None
+# "Follow-up Please specify…?" (no colon: a table's question cell), when the rest reads as a question
+RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]ment demand[ée])(?:\*\*)?\s+"
+                              r"(?P<rest>[A-ZÀ-Ö].*)$", re.I)
+# where one table cell runs a question into its first item ("…contain any reference to: 8.1.a self-generated…?",
+# "…please indicate if: a. there is…?"): the cell's paragraphs, joined by the reader
+RE_ITEM_IN_CELL = re.compile(r"(?<=[:?])\s+(?=(?:\d{1,2}\.\d{1,2}\.?[a-f]|\d{1,2}\.[a-f]|\(?[a-f][.)])\s)")

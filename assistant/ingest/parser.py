@@ -14,13 +14,14 @@ from ..ids import ids_in_list
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
-from .document import Document
-from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_LABEL, RE_FOOTNOTE, RE_JOINT_REST,
-                     RE_NOTES_HEADING, roman_item)
+from .document import Document, is_contents_entry
+from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOOTNOTE,
+                     RE_ITEM_IN_CELL, RE_JOINT_REST, RE_LEADING_NUMBER, RE_NOTES_HEADING, leading_number,
+                     roman_item)
 from .readers import read_document
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named
 from .references import resolve_positional_refs
-from .titlepage import compilation_question, read_meta
+from .titlepage import compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer)
 from .wording import known_line
@@ -65,6 +66,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
         if notes:
             notes = not parser.header(line)
             continue
+        if is_contents_entry(line):
+            continue  # the table of contents: where questions stand, not the questions
         if " | " in line and parser.table_row(lineno, line):
             continue
         if parser.header(line):
@@ -164,11 +167,23 @@ class _Parser:
         if self.started and all(self.column_label(c) for c in cells):
             return True  # the table's own header row, "Question | Answer", « Question | Réponse du Valdorre »
         used = 0
-        while used < min(3, len(cells)) and self.header(cells[used], table=True):
+        while used < min(3, len(cells)) and self.header_cell(cells[used]):
             used += 1
         if used < len(cells) and used:
             self.answer_line(lineno, " | ".join(cells[used:]))
         return used > 0
+
+    def header_cell(self, cell: str) -> bool:
+        """A table cell of question lines: a question and the first of its items may share the cell."""
+        first, *rest = RE_ITEM_IN_CELL.split(cell)
+        if not self.header(first, table=True) and not (
+                self.qnum and leading_number(first) == self.qnum
+                and reads_as_question(RE_LEADING_NUMBER.sub("", first))):  # "15. Are the offences…": the open one
+            return False
+        for part in rest:
+            if not self.header(part, table=True) and self.pending:
+                self.pending[-1].text += "\n" + part
+        return True
 
     def header(self, line: str, table: bool = False) -> bool:
         """Consume a pillar, question, sub-question, item or follow-up line; False for answer text."""
@@ -199,9 +214,14 @@ class _Parser:
         if not self.started:
             return False
         label = RE_FOLLOWUP_LABEL.match(line)
-        if label and self.qnum and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
-            # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions")
-            line = f"→ {label.group(1) or label.group(0).strip(' *:：')}"
+        bare = RE_FOLLOWUP_BARE.match(line) if not label else None  # "Follow-up Please specify…?" (a table's cell)
+        if (label or bare and reads_as_question(bare["rest"])) and self.qnum \
+                and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
+            # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions");
+            # "Follow-up b. …" under the prompt is its next item
+            prompt = bare["rest"] if bare else label.group(1) or label.group(0).strip(' *:：')
+            line = prompt if RE_ITEM.match(prompt) and self.sub is not None and self.sub.kind == "arrow" \
+                else f"→ {prompt}"
         m = RE_ARROW.match(line)
         if m and self.qnum:
             prompt, inline = split_inline_answer(line)
@@ -271,7 +291,7 @@ class _Parser:
         if not who:
             return True
         name = re.sub(r"^(?:the|la|le|les|l['’])\s*", "", who.strip(), flags=re.I)
-        return canonical_party(name) is not None or fold(name) == fold(self.meta.party or "")
+        return canonical_party(name) is not None or fold(party_name(name)) == fold(self.meta.party or "")
 
     def known_item(self, letter: str) -> bool:
         """An item the reply has not given yet that the questionnaire has under the open sub-question, or that

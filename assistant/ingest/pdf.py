@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 
 from ..errors import ReadError
-from .document import Document, furniture_key, sha256_of
+from .document import Document, furniture_key, is_contents_entry, sha256_of
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
@@ -88,6 +88,7 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
     origin: list[int] = []
     widths: list[int] = []
     breaks: list[bool | None] = []
+    notes: list[bool] = []
     for number, (page, page_spans, drop) in enumerate(zip(pages, spans, furniture(pages)), start=1):
         keep = [i for i in range(len(page)) if i not in drop]
         width = max((len(" ".join(page[i].split())) for i in keep), default=0)
@@ -95,8 +96,31 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
         origin.extend([number] * len(keep))
         widths.extend([width] * len(keep))
         breaks.extend(paragraph_breaks([page_spans[i] for i in keep]))
-    joined = unwrap(raw, widths, breaks)
+        notes.extend(footnotes([page[i] for i in keep], [page_spans[i] for i in keep]))
+    joined = unwrap(raw, widths, breaks, notes)
     return [line for line, _ in joined], [origin[i] for _, i in joined]
+
+
+RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
+SMALL = 0.85  # a footnote's type is at most this share of the body text's
+
+
+def footnotes(lines: list[str], spans: list[Span | None]) -> list[bool]:
+    """Which lines of a page are its footnotes: from a line in the page's lower half that opens with a note number
+    (a superscript one, or a digit set smaller than the body text) to the page's end, while the type stays small."""
+    sizes = Counter(round(s[1], 1) for s, line in zip(spans, lines) if s is not None and line.strip())
+    body = sizes.most_common(1)[0][0] if sizes else None
+    out = [False] * len(lines)
+    start = len(lines) // 2
+    for i in range(start, len(lines)):
+        small = body is not None and spans[i] is not None and spans[i][1] <= SMALL * body
+        first = RE_NOTE_START.match(lines[i])
+        if first and (lines[i].lstrip()[0] in "¹²³⁴⁵⁶⁷⁸⁹⁰" or small):
+            if all(spans[j] is None or body is None or spans[j][1] <= SMALL * body or not lines[j].strip()
+                   for j in range(i, len(lines))):
+                out[i:] = [True] * (len(lines) - i)
+                break
+    return out
 
 
 def paragraph_breaks(spans: list[Span | None]) -> list[bool | None]:
@@ -166,8 +190,8 @@ RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-
                        r"|\(?[a-fA-F][.)]\s|[-•►→▪*])")
 
 
-def unwrap(lines: list[str], widths: list[int] | None = None,
-                       breaks: list[bool | None] | None = None) -> list[tuple[str, int]]:
+def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool | None] | None = None,
+           notes: list[bool] | None = None) -> list[tuple[str, int]]:
     """Joined lines, each with the index of the raw line it starts at.
 
     Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
@@ -177,19 +201,29 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
     previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
     (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
     before a capital. A word broken at the line end is joined without a space: after a soft hyphen (dropped), and
-    after a hyphen before a lower-case letter (kept: "child-" / "friendly")."""
+    after a hyphen before a lower-case letter (kept: "child-" / "friendly").  Footnote lines (`notes[i]`) stand
+    aside: a sentence the page broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
     if widths is None:
         widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
     out: list[tuple[str, int]] = []
     parts: list[str] = []  # the pieces of the line being joined (joined once: no quadratic string building)
     wrapped = False  # the last line kept reached the full width
     depth = 0  # parentheses left open in the line being joined
+    held: list[tuple[str, int]] = []  # footnotes met since the paragraph being joined began
     for index, raw in enumerate(lines):
         line = " ".join(raw.split())  # justified text comes out with runs of spaces
+        if notes and notes[index]:
+            if held and line and not RE_NOTE_START.match(line):
+                held[-1] = (f"{held[-1][0]} {line}", held[-1][1])  # a note's wrapped line
+            elif line:
+                held.append((line, index))
+            continue
         prev = parts[-1] if parts else ""
         layout = breaks[index] if breaks else None
-        closed = prev.endswith(("!", "?")) or prev.endswith((":", ";")) and layout is not False
-        opens = RE_STARTS.match(line) and not (depth > 0 and wrapped)
+        closed = prev.endswith(("!", "?")) or prev.endswith((":", ";")) and layout is not False \
+            or is_contents_entry(prev)
+        opens = (RE_STARTS.match(line) or line.startswith(("– ", "— ")) and prev.endswith((".", ":", ";"))) \
+            and not (depth > 0 and (wrapped or layout is False))  # a dash item ends a lead-in, not a clause
         if prev and line and not closed and not opens and (
                 layout is False or layout is None and (
                     line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper()))):
@@ -202,11 +236,13 @@ def unwrap(lines: list[str], widths: list[int] | None = None,
         else:
             if out:
                 out[-1] = (" ".join(parts), out[-1][1])
+            out.extend(held)
+            held = []
             out.append((line, index))
             parts = [line]
             depth = 0
         depth = max(depth + line.count("(") - line.count(")"), 0)
         wrapped = len(line) >= max(0.8 * widths[index], 50)
-    if out:
+    if out and parts:
         out[-1] = (" ".join(parts), out[-1][1])
-    return out
+    return out + held

@@ -48,13 +48,37 @@ def _ends_sentence(piece: str) -> bool:
     return word not in ABBREVIATIONS and not (len(word) == 1 and word.isalpha() and piece.rstrip()[-1] == ".")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences as they stand, whitespace kept out; paragraphs never run together."""
+# a paragraph a file's conversion broke off mid-sentence ("… in Childhood and youth (Preschool, 1st and" / "2nd
+# cycles), Hospitals …"): it ends on a word or a comma, and what follows opens in lower case (not a list item or a
+# link) or closes the bracket it left open
+RE_ENDS_ON_A_WORD = re.compile(r"[\w,]$")
+RE_GOES_ON = re.compile(r"^(?![a-z][.)]\s|https?:|www\.)[a-zà-öø-ÿ]")
+
+
+def _broken_off(para: str, following: str) -> bool:
+    if not RE_ENDS_ON_A_WORD.search(para) or len(para.split()) < 6:
+        return False
+    closes = para.count("(") > para.count(")") and ")" in " ".join(following.split()[:4])
+    return bool(RE_GOES_ON.match(following)) or closes
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated), a paragraph broken off mid-sentence joined to its rest."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n", text):
-        para = para.strip()
+    for para in (p.strip() for p in re.split(r"\n\s*\n", text)):
         if not para:
             continue
+        if out and _broken_off(out[-1], para):
+            out[-1] = f"{out[-1]} {para}"
+        else:
+            out.append(para)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences as they stand, whitespace kept out; paragraphs never run together (unless broken mid-sentence)."""
+    out: list[str] = []
+    for para in paragraphs(text):
         pieces, start = [], 0
         for m in RE_SENTENCE_END.finditer(para):
             piece = para[start:m.end()]

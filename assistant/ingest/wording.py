@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..ids import RE_ITEM_LINE as RE_ITEM
 from .labels import RE_LEADING_NUMBER, leading_number
 from .questionnaire import NEXT_RATIO, Entry, matches_any, shares_words
-from .units import Node, ends_as_question, highest_sub
+from .units import Node, ends_as_question, highest_sub, reads_as_question
 
 if TYPE_CHECKING:
     from .parser import _Parser as _Walk
@@ -54,6 +55,10 @@ def known_line(p: _Walk, line: str, table: bool) -> bool:
         if hit is None and prompt_items and ends_as_question(line) \
                 and matches_any(line, prompt_items[0][1], short_ok, NEXT_RATIO):
             hit = prompt_items[0][0]
+        lettered = RE_ITEM.match(line)
+        if hit is None and lettered and prompt_items and lettered[1].lower() == prompt_items[0][0] \
+                and shares_words(lettered[2], prompt_items[0][1]):
+            hit, clean = prompt_items[0][0], lettered[2]  # "b) …": the prompt's next item, in the reply's words
         if hit is not None:
             p.item(hit, f"{hit}. {clean}")
             p.expect_question_text = False
@@ -71,7 +76,7 @@ def known_line(p: _Walk, line: str, table: bool) -> bool:
     entry = known.get(p.qnum) if p.qnum else None
     # a follow-up prompt whose arrow was a Word bullet glyph; after the question's last sub-question, also in
     # another wording
-    if entry and (matches_any(line, entry.all_followups) or not subs and ends_as_question(line)
+    if entry and (matches_any(line, entry.all_followups) or not subs and reads_as_question(line)
                   and matches_any(line, entry.all_followups, ratio=NEXT_RATIO)):
         node = Node(p.qnum, "arrow", f"→ {clean}", f"Question {p.qnum} →")
         p.ask(node)

@@ -82,8 +82,15 @@ def _fit(encoder: Encoder, text: str, limit: int) -> str:
 
 
 def passage_sentences(passages: list[Passage]) -> list[tuple[int, str]]:
-    """(pid, sentence) for every sentence of every passage: the units an extractive answer quotes."""
-    return [(p.pid, s) for p in passages for s in split_sentences(p.text)]
+    """(pid, sentence) for every sentence of every passage: the units an extractive answer quotes.  A sentence too
+    long for one passage, cut between two parts of an answer, is one sentence of the part where it begins."""
+    out: list[tuple[int, str]] = []
+    for p in passages:
+        sentences = split_sentences(p.text)
+        if p.continues and sentences and out:  # out[-1]: an earlier part of the same answer (part 0 starts one)
+            out[-1] = (out[-1][0], f"{out[-1][1]} {sentences.pop(0)}")
+        out += [(p.pid, s) for s in sentences]
+    return out
 
 
 def embed_reply(reply: Reply, passages: list[Passage], encoder: Encoder, settings: Settings,

@@ -1,5 +1,6 @@
 """The words replies put around their questions and answers, which are layout, not what the Party said: answer
-labels, follow-up labels and arrows, a joint heading's tail, the heading of footnotes, a title's number."""
+labels, follow-up labels and arrows, a joint heading's tail, the heading of footnotes, a title's number, items numbered
+in Roman numerals, a table's header words and cells that hold a question and its first item."""
 
 from __future__ import annotations
 
@@ -56,3 +57,8 @@ RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]
 # where one table cell runs a question into its first item ("…contain any reference to: 8.1.a self-generated…?",
 # "…please indicate if: a. there is…?"): the cell's paragraphs, joined by the reader
 RE_ITEM_IN_CELL = re.compile(r"(?<=[:?])\s+(?=(?:\d{1,2}\.\d{1,2}\.?[a-f]|\d{1,2}\.[a-f]|\(?[a-f][.)])\s)")
+# a table's header row: every cell one of these (normalised), or an answer label ("Réponse du Valdorre")
+TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
+                "number", "question number", "question no", "question text", "answer text", "id", "comments", "",
+                "réponse", "réponses", "reponse", "reponses", "n", "nº", "numéro", "question posée", "questions posées",
+                "texte de la question", "commentaires", "observations", "remarques"}

@@ -16,26 +16,15 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import Document, is_contents_entry
 from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOOTNOTE,
-                     RE_ITEM_IN_CELL, RE_JOINT_REST, RE_LEADING_NUMBER, RE_NOTES_HEADING, leading_number,
-                     roman_item)
+                     RE_ITEM_IN_CELL, RE_JOINT_REST, RE_LEADING_NUMBER, RE_NOTES_HEADING, TABLE_LABELS,
+                     leading_number, roman_item)
 from .readers import read_document
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
-                    split_inline_answer)
+                    split_inline_answer, split_items)
 from .wording import known_line
-
-def _split_items(text: str) -> list[tuple[str, str]]:
-    """'a. x?b. y?' (two items run together on one line) -> [('a', 'x?'), ('b', 'y?')]."""
-    parts = re.split(r"(?<=\?)\s*(?=[a-f]\.\s)", text)
-    out = []
-    for part in parts:
-        m = RE_ITEM.match(part.strip())
-        if m:
-            out.append((m.group(1), m.group(2)))
-    return out
-
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
                 plain: bool = False, collect: list | None = None) -> Reply:
@@ -85,13 +74,6 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
         for a in answers:
             a.page = pages[a.line_start - 1] if 0 < a.line_start <= len(pages) else None
     return answers
-
-
-# a table's header row: every cell one of these (normalised), or an answer label ("Réponse du Valdorre")
-TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
-                "number", "question number", "question no", "question text", "answer text", "id", "comments", "",
-                "réponse", "réponses", "reponse", "reponses", "n", "nº", "numéro", "question posée", "questions posées",
-                "texte de la question", "commentaires", "observations", "remarques"}
 
 
 class _Parser:
@@ -242,7 +224,7 @@ class _Parser:
                 self.answer_line(self.lineno, inline)
             return True
         question, inline = split_inline_answer(line) if RE_ITEM.match(line) else (line, "")
-        items = _split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
+        items = split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
         if inline and not (len(items) == 1 and self.known_item(items[0][0])):
             items = []  # an answer's own "a) Is it…? It is." is text, unless the questionnaire has that item
         if items and self.sub is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..ids import parent_id
+from ..ids import RE_ITEM_LINE, parent_id
 from ..model import Answer, ReplyMeta
 from .references import find_refs
 
@@ -137,3 +137,12 @@ def dedupe(parts: list[str]) -> list[str]:
     return list(dict.fromkeys(p for p in parts if p))
 
 
+def split_items(text: str) -> list[tuple[str, str]]:
+    """'a. x?b. y?' (two items run together on one line) -> [('a', 'x?'), ('b', 'y?')]."""
+    parts = re.split(r"(?<=\?)\s*(?=[a-f]\.\s)", text)
+    out = []
+    for part in parts:
+        m = RE_ITEM_LINE.match(part.strip())
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out

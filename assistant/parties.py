@@ -120,3 +120,28 @@ def match_indexed(name: str, indexed: list[str] | tuple[str, ...]) -> str | None
     """The indexed Party a name means ('Allemagne' -> 'Germany' when Germany is indexed), or None."""
     key = fold(canonical_party(name) or name)
     return next((p for p in indexed if fold(canonical_party(p) or p) == key), None)
+
+
+def party_stems(names: list[str] | tuple[str, ...]) -> list[str]:
+    """"lumbri" for Lumbria: for a Party the package does not know (so names no adjective of), its name of six
+    letters or more less the last begins its adjective ("Lumbrian", "Valdorran")."""
+    return [f[:-1] for n in names if canonical_party(n) is None and len(f := fold(n)) >= 6 and " " not in f]
+
+
+@lru_cache(maxsize=64)
+def _party_words_pattern(extra: tuple[str, ...]) -> re.Pattern:
+    """Every name and adjective of every Convention Party, and the `extra` names (Parties the package does not know)
+    with their adjectives, each with an article before it ("the Netherlands", « le Portugal », « l’Allemagne »)."""
+    words = {w for party in convention_parties() for w in (*party.all_names(), *party.adjectives)} | set(extra)
+    alternatives = sorted({re.escape(w) for w in words} | {re.escape(stem) + r"\w*" for stem in party_stems(extra)},
+                          key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:(?:the|le|la|les|du|des|de la)\s+|l['’])?(?:" + "|".join(alternatives) + r")(?!\w)",
+                      re.I)
+
+
+def without_parties(text: str, extra: tuple[str, ...] = ()) -> str:
+    """The text without the words that name a Party (any Convention Party, and the `extra` names): they say which
+    reply, not what a question is about.  The text as it is when nothing else is left."""
+    rest = " ".join(_party_words_pattern(tuple(sorted(extra))).sub(" ", text).split())
+    return rest if any(ch.isalnum() for ch in rest) else text
+

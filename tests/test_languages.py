@@ -3,6 +3,7 @@ every language, and cross-lingual retrieval on the fictional French reply in eva
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import UnknownParty
@@ -455,3 +456,39 @@ def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, languag
     if language == "fr":  # « Les contenus écrits ou » / a footnote / « sonores sont traités … »: one sentence again
         assert any("Les contenus écrits ou sonores sont traités" in t for t in texts)
         assert sum(t.count("Veuillez") for t in texts) == 0  # every follow-up request is a question, not answer text
+
+
+def test_the_words_for_a_party_are_not_what_a_question_is_about():
+    """Names, adjectives and articles, in English, French or the Party's own language, for any Convention Party
+    and for a Party the package does not know ("Lumbria", "Lumbrian"); a question of Party words alone stays."""
+    from assistant.parties import without_parties
+
+    assert without_parties("Which campaigns for children about sexting run in Portugal?") == \
+        "Which campaigns for children about sexting run in ?"
+    assert without_parties("How many reports did the Portuguese hotline receive?") == \
+        "How many reports did hotline receive?"
+    assert without_parties("Quelle peine l’Allemagne prévoit-elle ? Et le Portugal, Deutschland ?") == \
+        "Quelle peine prévoit-elle ? Et , ?"
+    assert without_parties("Does Lumbrian law punish it in Lumbria?", ("Lumbria",)) == "Does law punish it in ?"
+    assert without_parties("Portugal?") == "Portugal?"
+    assert without_parties("Does polishing count?") == "Does polishing count?"  # "Polish" is a whole word
+
+
+@pytest.mark.slow
+def test_the_encoders_read_the_question_without_its_party_and_refusals_judge_it_as_typed(two_languages):
+    """« Le Portugal » says which reply to search, not what about: the encoders read the question without it, so the
+    French question on possession finds Portugal's penalties (9.3) first; BM25 and the question's language read it
+    as typed, and so do the similarity floor and the refusal model (`Scores.judged`)."""
+    searcher = two_languages.searcher
+    question = "Quelle peine le Portugal prévoit-il pour la possession de matériel pédopornographique ?"
+    assert searcher.topic(question) == "Quelle peine prévoit-il pour la possession de matériel pédopornographique ?"
+    scores = searcher.scores(question)
+    typed = scores.judged()
+    assert typed is scores.typed and typed is not scores
+    assert not np.allclose(typed.query_vector, scores.query_vector)
+    assert np.allclose(typed.query_vector, searcher.encoder.encode([question])[0], atol=1e-5)
+    assert np.array_equal(typed.lexical, scores.lexical)
+    result = two_languages.ask(question, k=5)
+    assert first(result)["question_ids"] == ["9.3"] and first(result)["party"] == "Portugal"
+    plain = searcher.scores("Quelle peine est prévue pour la possession de matériel pédopornographique ?")
+    assert plain.typed is None and plain.judged() is plain  # nothing to leave out: one encoding

@@ -152,8 +152,9 @@ def test_the_model_judges_a_question_by_the_passages_it_searched(assistant_obj):
     inside = prevention.scope
     assert inside is not None and not inside.all() and everywhere.scope is None
     whole, filtered = refusal_features(searcher, question, everywhere), refusal_features(searcher, question, prevention)
-    assert whole[0] == pytest.approx(float(everywhere.question.max()))
-    assert filtered[0] == pytest.approx(float(prevention.question[inside].max())) and filtered[0] < whole[0]
+    # judged on the question as typed ("Portugal" and all), as the model was fitted
+    assert whole[0] == pytest.approx(float(everywhere.judged().question.max()))
+    assert filtered[0] == pytest.approx(float(prevention.judged().question[inside].max())) and filtered[0] < whole[0]
 
 
 @pytest.mark.slow

@@ -137,7 +137,8 @@ def named_answer(query: str, hits: list[Hit]) -> bool:
 
 
 def best_cosine(scores: Scores) -> float:
-    """The closest passage or question by the English encoder."""
+    """The closest passage or question by the English encoder, to the question as typed."""
+    scores = scores.judged()
     return max(float(scores.dense.max()), float(scores.question.max()))
 
 
@@ -152,7 +153,9 @@ def judge(query: str, hits: list[Hit], scores: Scores, searcher: Searcher | None
     `searcher`) finds it unlike the questions the replies answer, or answer it as a partial match when it finds it
     only somewhat unlike them.
 
-    Close means: by the English encoder, or (the only judge across languages) by the multilingual one."""
+    Close means: by the English encoder, or (the only judge across languages) by the multilingual one.  Judged on
+    the question as typed (`Scores.judged`)."""
+    scores = scores.judged()
     if not hits:
         return Verdict(True)
     if named_answer(query, hits):

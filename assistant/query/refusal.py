@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from ..parties import canonical_party, fold, parties_in_text, party_words
+from ..parties import parties_in_text, party_stems, party_words
 from ..store.lexical import bm25_tokens, holders
 from .quotes import question_terms
 
@@ -110,12 +110,6 @@ def content_terms(searcher, query: str) -> dict[str, float]:
             if t not in party_terms and not t.startswith(stems)}
 
 
-def party_stems(names: list[str]) -> list[str]:
-    """"lumbri" for Lumbria: for a Party the package does not know (so names no adjective of), its name of six
-    letters or more less the last begins its adjective ("Lumbrian", "Valdorran")."""
-    return [f[:-1] for n in names if canonical_party(n) is None and len(f := fold(n)) >= 6 and " " not in f]
-
-
 def best(values: np.ndarray, inside: np.ndarray | None) -> float:
     """The largest of `values` within a mask (all without one); 0 when the mask holds nothing."""
     values = values if inside is None else values[inside]
@@ -176,6 +170,7 @@ def occlusion(searcher, query: str, scores, absent: list[str]) -> tuple[float, f
 def closest_question(searcher, scores) -> float:
     """How close the closest questionnaire question the search covered is to the question, by the multilingual
     encoder (0 without the question's multilingual vector)."""
+    scores = scores.judged()
     mq = scores.ml_query_vector
     if mq is None or searcher.multilingual is None:
         return 0.0
@@ -187,6 +182,7 @@ def refusal_features(searcher, query: str, scores, terms: dict[str, float] | Non
     """FEATURES for one searched question (`scores` as `Searcher.scores` returns them; `terms` its `content_terms`
     and `absent` its `absent_words`, when already computed), over the passages it searched; None without the
     question's multilingual vector."""
+    scores = scores.judged()
     index, mq, scope = searcher.index, scores.ml_query_vector, scores.scope
     if mq is None or index.ml_passages is None or index.ml_sentences is None or not len(index.ml_sentences):
         return None

@@ -244,3 +244,32 @@ def test_follow_up_prompts_whose_arrow_was_a_bullet_glyph(tmp_path, style):
     assert units(got) == units(want)
     prompts = [a.question_text for a in got.answers if a.question_ids == ["13"]]
     assert prompts[0].splitlines()[-1].startswith("→ Veuillez préciser comment les unités")
+
+
+@pytest.mark.parametrize("name, width, blank", [("T-ES(2017)ICT-OM_Ostmark.txt", 78, True),
+                                                ("T-ES(2017)ICT-LU_Lumbria.txt", 72, False)])
+def test_a_reply_saved_as_text_with_hard_line_breaks_reads_as_the_reply(tmp_path, name, width, blank):
+    """A PDF converted to text, or a reply pasted from an e-mail, breaks every paragraph into lines of ~75
+    characters (with or without a blank line between paragraphs): its paragraphs are joined again, so questions,
+    titles and follow-up prompts wrapped onto a number ("… questions 1.1," / "1.2 et 1.3 …") and answers read as
+    the reply wrote them, and line numbers still point into the file."""
+    import textwrap
+
+    from assistant.ingest.wrapping import hard_wrap_width
+
+    # the held-out reply, its tab-separated table written with " | " (what wrapping keeps of it)
+    text = (Path(__file__).parents[1] / "eval" / "replies" / name).read_text(encoding="utf-8").replace("\t", " | ")
+    (tmp_path / "as-written").mkdir()
+    (tmp_path / "as-written" / name).write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    for line in text.splitlines():
+        lines += textwrap.wrap(line, width, break_on_hyphens=False, break_long_words=False) if line.strip() else [""]
+        if blank and line.strip():
+            lines.append("")
+    (tmp_path / name).write_text("\n".join(lines), encoding="utf-8")
+    assert hard_wrap_width(lines) is not None and hard_wrap_width(text.splitlines()) is None
+    expected, got = parse_file(tmp_path / "as-written" / name), parse_file(tmp_path / name)
+    assert [a.question_ids for a in got.answers] == [a.question_ids for a in expected.answers]
+    assert [" ".join(a.text.split()) for a in got.answers] == [" ".join(a.text.split()) for a in expected.answers]
+    first = got.answers[0]
+    assert first.text.split()[0] in lines[first.line_start - 1]

@@ -161,7 +161,7 @@ def test_page_lines_join_a_sentence_over_the_break_and_drop_furniture():
 def test_a_word_broken_at_a_line_end_is_one_word_again():
     """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation stays, unspaced
     ("child-" / "friendly")."""
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.wrapping import unwrap
 
     lines = ["The protection of children against sexual exploitation and sexual abuse calls for protec\u00ad",
              "tion measures, hearings and interview rooms that are child-",
@@ -281,7 +281,7 @@ def test_a_table_of_contents_opens_no_question(tmp_path):
 def test_a_footnote_at_the_foot_of_the_page_does_not_cut_the_sentence_it_interrupts():
     """A sentence the page broke goes on past that page's footnotes (small type, a note number first); the notes
     follow the paragraph, each whole."""
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.wrapping import unwrap
 
     lines = ["The programme was deployed in 2018 in every lower secondary school. Written and",
              "¹ Campaign launched by ministerial order of 29 August 2016; materials at",
@@ -307,7 +307,7 @@ def test_footnotes_are_the_small_type_from_a_note_number_to_the_page_end():
 
 
 def test_a_dash_opens_a_list_item_after_a_lead_in_not_inside_a_sentence():
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.wrapping import unwrap
 
     lines = ["Three messages are given to pupils who receive an intimate image of a classmate, namely:",
              "– do not forward it;", "– tell a trusted adult;",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pypdf
 
 from ..errors import ReadError
-from .document import Document, furniture_key, is_contents_entry, sha256_of
+from .document import Document, furniture_key, sha256_of
+from .wrapping import RE_NOTE_START, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
@@ -101,7 +102,6 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
     return [line for line, _ in joined], [origin[i] for _, i in joined]
 
 
-RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
 SMALL = 0.85  # a footnote's type is at most this share of the body text's
 
 
@@ -179,70 +179,3 @@ def furniture(pages: list[list[str]]) -> list[set[int]]:
                 drop.add(i)
         out.append(drop)
     return out
-
-
-# --------------------------------------------------------------------------- wrapped lines
-
-SOFT_HYPHEN = "\u00ad"  # where a word may break: invisible unless it does
-
-# a line that starts something: a question, a number or letter label, an arrow, a bullet
-RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-f])?[.)]?(?=\s)|\(?\d{1,2}[.)](?=\s)"
-                       r"|\(?[a-fA-F][.)]\s|[-•►→▪*])")
-
-
-def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool | None] | None = None,
-           notes: list[bool] | None = None) -> list[tuple[str, int]]:
-    """Joined lines, each with the index of the raw line it starts at.
-
-    Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
-    line that opens a question, a label or a bullet, unless a parenthesis is still open at the end of a line that
-    ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …"). Otherwise the layout decides
-    where it can (`breaks[i]`: a paragraph starts at line i, or not); where it cannot, a line continues the
-    previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
-    (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
-    before a capital. A word broken at the line end is joined without a space: after a soft hyphen (dropped), and
-    after a hyphen before a lower-case letter (kept: "child-" / "friendly").  Footnote lines (`notes[i]`) stand
-    aside: a sentence the page broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
-    if widths is None:
-        widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
-    out: list[tuple[str, int]] = []
-    parts: list[str] = []  # the pieces of the line being joined (joined once: no quadratic string building)
-    wrapped = False  # the last line kept reached the full width
-    depth = 0  # parentheses left open in the line being joined
-    held: list[tuple[str, int]] = []  # footnotes met since the paragraph being joined began
-    for index, raw in enumerate(lines):
-        line = " ".join(raw.split())  # justified text comes out with runs of spaces
-        if notes and notes[index]:
-            if held and line and not RE_NOTE_START.match(line):
-                held[-1] = (f"{held[-1][0]} {line}", held[-1][1])  # a note's wrapped line
-            elif line:
-                held.append((line, index))
-            continue
-        prev = parts[-1] if parts else ""
-        layout = breaks[index] if breaks else None
-        closed = prev.endswith(("!", "?")) or prev.endswith((":", ";")) and layout is not False \
-            or is_contents_entry(prev)
-        opens = (RE_STARTS.match(line) or line.startswith(("– ", "— ")) and prev.endswith((".", ":", ";"))) \
-            and not (depth > 0 and (wrapped or layout is False))  # a dash item ends a lead-in, not a clause
-        if prev and line and not closed and not opens and (
-                layout is False or layout is None and (
-                    line[0].islower() or wrapped and not (prev.endswith(".") and line[0].isupper()))):
-            if prev.endswith(SOFT_HYPHEN):  # "protec\xad" + "tion": one word, as the reply wrote it
-                parts[-1] = prev[:-1] + line
-            elif prev.endswith("-") and prev[-2:-1].isalpha() and line[0].islower():
-                parts[-1] = prev + line  # "child-" + "friendly": one word
-            else:
-                parts.append(line)
-        else:
-            if out:
-                out[-1] = (" ".join(parts), out[-1][1])
-            out.extend(held)
-            held = []
-            out.append((line, index))
-            parts = [line]
-            depth = 0
-        depth = max(depth + line.count("(") - line.count(")"), 0)
-        wrapped = len(line) >= max(0.8 * widths[index], 50)
-    if out and parts:
-        out[-1] = (" ".join(parts), out[-1][1])
-    return out + held

@@ -10,6 +10,7 @@ from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, tab_
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
+from .wrapping import unwrap_text
 
 READERS: dict[str, Callable[[Path], Document]] = {
     ".txt": read_text_file, ".md": read_text_file, ".docx": read_docx, ".pdf": read_pdf,
@@ -38,6 +39,8 @@ def read_document(path: Path | str) -> Document:
     doc.lines = [tab_row(clean_text(line)) for line in doc.lines]
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
+    if suffix in (".txt", ".md"):
+        doc.lines = unwrap_text(doc.lines)  # a text saved with hard line breaks: its paragraphs joined again
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")
     paragraphs = sum(1 for line in doc.lines if line.strip())

@@ -9,15 +9,11 @@ from .document import is_contents_entry
 
 # a footnote's first line: a note number, superscript or set apart ("¹ Campaign…", "1 Campaign…")
 RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
-
-
 SOFT_HYPHEN = "\u00ad"  # where a word may break: invisible unless it does
 
 # a line that starts something: a question, a number or letter label, an arrow, a bullet
 RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-f])?[.)]?(?=\s)|\(?\d{1,2}[.)](?=\s)"
                        r"|\(?[a-fA-F][.)]\s|[-•►→▪*])")
-
-
 # the end of a wrapped line whose sentence goes on to a number on the next line ("questions 1.1," / "1.2 and 1.3")
 RE_GOES_ON_TO = re.compile(r"(?:,|\b(?:and|or|et|ou|of|to|de|des|du|aux?|à|questions?|articles?|arts?\.|n[°º]|no\.))$",
                            re.I)
@@ -27,9 +23,11 @@ def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool 
            notes: list[bool] | None = None) -> list[tuple[str, int]]:
     """Joined lines, each with the index of the raw line it starts at.
 
-    Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph, nor a
-    line that opens a question, a label or a bullet, unless a parenthesis is still open at the end of a line that
-    ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …"). Otherwise the layout decides
+    Never joined: after "?" or "!" (a question), after ":" or ";" unless the layout shows one paragraph (or, where
+    it cannot tell, a line that ran to the full width goes on in lower case: « … par les TIC : » / « références dans
+    la législation »), nor a line that opens a question, a label or a bullet, unless a parenthesis is still open at
+    the end of a line that ran to the full width ("… (questions 13.1 et" then "13.2) sont organisés …") or that line
+    ends on a comma or a word a number follows ("… questions 1.1," / "1.2 et 1.3 …"). Otherwise the layout decides
     where it can (`breaks[i]`: a paragraph starts at line i, or not); where it cannot, a line continues the
     previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
     (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence

@@ -115,6 +115,7 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("without reference resolution", {"follow_refs": False}, {"pointer": 1.0}),
     ("bare answers scored by their own words", {}, {"bare_answer": 0}),
     ("without the multilingual encoder", {"multilingual": False}, {}),
+    ("encoders read the Party's name too", {}, {"read_party_words": True}),
     ("without closest-sentence matching", {}, {"ml_sentence": 0.0}),
     ("multilingual encoder on every question", {}, {"monolingual_above": 2.0}),
     ("without language-aware weights", {}, {"cross": 1.0, "lexical_cross": 1.0}),

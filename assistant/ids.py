@@ -22,6 +22,10 @@ RE_QUESTION_HEADER = re.compile(
 RE_QUESTION_ID_LINE = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})"
     r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))?\.?\)?(?:\*\*)?\s*:?$", re.I)
+# "11.a <text>": an item straight under its question, its number before its own words (its question or its answer)
+RE_QUESTION_ITEM_TEXT = re.compile(
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})\.(?P<l>[a-f])(?![a-z])[.)]?(?:\*\*)?\s*[:\-–—]?\s+"
+    r"(?P<text>\S.*?)\s*$", re.I)
 # "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "9.1.a", "9.1 (a)", "9.1 a)", "9.3 - the answer"
 RE_NUMBERED_LINE = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})\.(?P<s>\d{1,2})"
@@ -30,7 +34,7 @@ RE_NUMBERED_LINE = re.compile(
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
 # "a. text", "(b) text", "**a. text?**", "**a)** text": a lettered item line (bold markers kept out of the text)
-RE_ITEM_LINE = re.compile(r"^(?:-\s*)?(?:\*\*)?\(?([a-f])[.)](?:\*\*)?\s+(\S.*?)(?:\s*\*\*)?\s*$")
+RE_ITEM_LINE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:[Aa]d\s+)?\(?([a-f])[.)](?:\*\*)?\s+(\S.*?)(?:\s*\*\*)?\s*$")
 # the number or letter a question line opens with ("9.3. ", "(9.1) ", "Q9 ", "a) ", "9.1.a, 9.2 ")
 RE_LABEL = re.compile(
     r"^(?:-\s*)?(?:(?:question|q)\s*)?\(?\d{1,2}(?:\.\d{1,2})*(?:\.?[a-f](?![a-z]))?\.?\)?"

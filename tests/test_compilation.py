@@ -230,3 +230,85 @@ def test_the_held_out_compilation_reads_every_partys_answers():
     languages = {r.meta.party: r.meta.language for r in replies}
     assert [p for p, lang in sorted(languages.items()) if lang == "fr"] == ["Belgium", "France", "Luxembourg"]
     assert not any("T-ES(2018)41_bil —" in a.text for r in replies for a in r.answers)
+
+
+TWO_QUESTIONS = """T-ES(2019)07_bil
+Compilation of replies to Questions 10 and 11 of the thematic questionnaire
+Compilation des réponses aux questions 10 et 11 du questionnaire thématique
+2nd thematic monitoring round
+
+Question 10 – Production and possession of self-generated sexually explicit images and/or videos by children
+10.2 For Parties that have not made a reservation in accordance with Article 20(3) indent 2: Does national law criminalise the production and possession of such images?
+10.2 Pour les Parties qui n'ont pas formulé de réserve : la législation nationale incrimine-t-elle la production et la détention de telles images ?
+
+AUSTRIA / AUTRICHE
+10.2 No. Section 208d(6) exempts children aged 14 or over who consent.
+BELGIUM / BELGIQUE
+Question 10.2 : Non. L'article 417/45 du Code pénal exempte les mineurs de plus de 16 ans qui ont donné leur accord et qui conservent les images pour leur usage privé.
+FINLAND / FINLANDE
+No, provided that the conditions below are met.
+
+Question 11 – Reference to law to ICT facilitated sexual coercion and/or extortion
+a. self-generated sexually explicit images and/or videos?
+b. self-generated sexual content?
+
+AUSTRIA / AUTRICHE
+11.a Sexual coercion by means of images is prosecuted under section 106b.
+11.b Other content falls under dangerous threat (section 107).
+BELGIUM / BELGIQUE
+Ad a) L'article 433octies/2 réprime la « sextorsion ».
+Ad b) Il vise tout contenu à caractère sexuel.
+FINLAND / FINLANDE
+(a) Sexual extortion is punishable as coercion into a sexual act; the penalties are the following:
+Conduct | Penalty
+Coercion | 1 to 6 years
+(b) The same provisions apply to other content.
+"""
+
+
+def test_a_compilation_of_several_questions_gives_each_party_its_answers_to_each(tmp_path):
+    """"… to Questions 10 and 11": every Party's answers under each question are its own; the sub-question number a
+    Party repeats before its answer ("10.2 No.", « Question 10.2 : Non. ») is layout, an answer the compilation
+    gives under a question whose text prints one sub-question is that sub-question's; "11.a <answer>", « Ad a) … »
+    and "(a) …" answer the items one after the other."""
+    path = tmp_path / "T-ES(2019)07_bil_Q10-11.txt"
+    path.write_text(TWO_QUESTIONS, encoding="utf-8")
+    replies = {r.meta.party: r for r in read_replies_from(path)}
+    assert list(replies) == ["Austria", "Belgium", "Finland"]
+    got = {party: [(a.question_ids, a.text.split("\n")[0]) for a in r.answers] for party, r in replies.items()}
+    assert got["Austria"] == [(["10.2"], "No. Section 208d(6) exempts children aged 14 or over who consent."),
+                              (["11.a"], "Sexual coercion by means of images is prosecuted under section 106b."),
+                              (["11.b"], "Other content falls under dangerous threat (section 107).")]
+    assert got["Belgium"] == [(["10.2"], "Non. L'article 417/45 du Code pénal exempte les mineurs de plus de 16 ans qui ont "
+                                         "donné leur accord et qui conservent les images pour leur usage privé."),
+                              (["11.a"], "L'article 433octies/2 réprime la « sextorsion »."),
+                              (["11.b"], "Il vise tout contenu à caractère sexuel.")]
+    assert [ids for ids, _ in got["Finland"]] == [["10.2"], ["11.a"], ["11.b"]]
+    assert "Coercion | 1 to 6 years" in replies["Finland"].answers[1].text
+    assert replies["Belgium"].meta.doc_id == "T-ES(2019)07_bil-BE" and replies["Belgium"].meta.language == "fr"
+
+
+def test_an_answer_listing_its_own_points_keeps_them(tmp_path):
+    """Letters inside an answer that do not follow the question's items in order stay the answer's text."""
+    text = TWO_QUESTIONS.replace("FINLAND / FINLANDE\nNo, provided", "FINLAND / FINLANDE\nNo, provided").replace(
+        "(a) Sexual extortion", "The law provides that: b) extortion").replace("(b) The same", "c) the same")
+    path = tmp_path / "T-ES(2019)07_bil_Q10-11.txt"
+    path.write_text(text, encoding="utf-8")
+    finland = {r.meta.party: r for r in read_replies_from(path)}["Finland"]
+    assert [a.question_ids for a in finland.answers] == [["10.2"], ["11"]]
+    assert "c) the same provisions" in finland.answers[1].text.lower()
+
+
+@pytest.mark.parametrize("name, parties", [("T-ES(2019)07_bil_Q10-11.pdf", 7)])
+def test_the_held_out_pdf_compilation_of_two_questions_reads_as_written(name, parties):
+    """Questions 10 and 11 (every fact invented) as a PDF: each Party's answers to both questions, the items of 11
+    labelled four ways; « No reply received. » is what Monaco says to 11."""
+    replies = read_replies_from(Path(__file__).parents[1] / "eval" / "replies" / name)
+    assert len(replies) == parties
+    for reply in replies:
+        ids = [a.question_ids[0] for a in reply.answers]
+        assert ids[0] == "10.2" and all(i.startswith("11") for i in ids[1:]), (reply.meta.party, ids)
+    by_party = {r.meta.party: [a.question_ids for a in r.answers] for r in replies}
+    assert by_party["Austria"] == by_party["Belgium"] == by_party["Finland"] == by_party["Switzerland"] == [
+        ["10.2"], ["11.a"], ["11.b"]]
+    assert not any(a.text.startswith(("10.2", "Question 10.2", "Answer to")) for r in replies for a in r.answers)

@@ -438,9 +438,11 @@ Réponse : Oui, depuis 2015.
 
 
 @pytest.mark.parametrize("name, party, language", [("T-ES(2017)ICT-KS_Kestria.docx", "Kestria", "en"),
+                                                    ("T-ES(2017)ICT-NV_Norvik.docx", "Norvik", "en"),
                                                     ("T-ES(2017)ICT-AB_Aubrac.pdf", "Aubrac", "fr")])
 def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, language):
-    """Kestria (Word: question-and-reply tables, "Reply:" labels, endnotes) and Aubrac (PDF: a contents page with
+    """Kestria (Word: question-and-reply tables, "Reply:" labels, endnotes), Norvik (Word: every question number
+    from Word's automatic numbering, none in the text) and Aubrac (PDF: a contents page with
     dot leaders, running header and footer, footnotes at the foot of pages, sentences broken by page breaks), written
     for this project's held-out figures: every questionnaire id is answered, nothing of the contents page, the
     furniture or a table's header row is answer text."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..ids import RE_NUMBERED_LINE, RE_QUESTION_HEADER
 from ..model import Reply, ReplyMeta
 from ..parties import canonical_party, convention_parties, fold
 from .document import Document
@@ -56,18 +57,37 @@ def party_suffix(party: str) -> str:
     return code or re.sub(r"[^A-Z0-9]+", "-", fold(party).upper()).strip("-")
 
 
-def party_sections(doc: Document) -> dict[str, list[tuple[int, str]]]:
-    """Each Party's (line number, text) lines, in the order the Parties come; the preamble (title, question
-    texts) belongs to none. A Party met twice has its parts put together."""
+def party_sections(doc: Document, questions: tuple[str, ...], title: str = "") -> dict[str, list[tuple[int, str]]]:
+    """Each Party's (line number, text) lines, in the order the Parties come, each part opened by the question it
+    answers ("Question 10. Title:", and the sub-question when the compilation names one, or when the question's
+    text before the Parties prints only one: "10.2 For Parties that have not made a reservation…").  A compilation
+    of several questions ("… to Questions 10 and 11") gives each its own part of every Party's answers, under its
+    "Question 11 – …" heading; the preamble (title, question texts) belongs to none."""
+    known = load_questionnaire()
+    numbers = {q.split(".")[0]: q for q in questions}
     sections: dict[str, list[tuple[int, str]]] = {}
     current: list[tuple[int, str]] | None = None
+    question = questions[0].split(".")[0]
+    printed: list[str] = []  # the sub-questions the current question's text prints
     for lineno, line in enumerate(doc.lines, start=1):
         party = party_heading(line)
+        heading = RE_QUESTION_HEADER.match(line.strip())
+        if party is None and heading and heading.group(1) in numbers and heading.group(1) != question:
+            question, current, printed = heading.group(1), None, []  # the next question of the compilation
+            continue
         if party is not None:
+            entry = known.get(question)
+            name = (title if len(questions) == 1 else "") or (entry.title if entry else "")
+            sub = numbers[question] if "." in numbers[question] else printed[0] if len(printed) == 1 else ""
             current = sections.setdefault(party, [])
-            current.append((lineno, ""))  # where the Party's part starts: its opening header goes here
+            # "…:" so that no prose is taken for the question's text
+            current += [(lineno, f"Question {question}. {name}:")] + ([(lineno, sub)] if sub else [])
         elif current is not None:
             current.append((lineno, line))
+        elif (m := RE_NUMBERED_LINE.match(line.strip())) and str(int(m["q"])) == question and not m["l1"] \
+                and not m["l2"] and not m["l3"]:
+            if (sid := f"{question}.{int(m['s'])}") not in printed:
+                printed.append(sid)
     return sections
 
 
@@ -77,25 +97,20 @@ def read_compilation(doc: Document, overrides: dict | None = None) -> list[Reply
     found = compilation_question(doc)
     if found is None:
         return []
-    qid, title = found
+    questions, title = found
     head = [line for line in doc.lines[:TITLE_LINES] if line.strip()]
     code = next((m.group(0) for line in head if (m := RE_CODE.search(line))), "") or doc.path.stem
     rnd = ordinal(next((m.group(1) for line in head if (m := RE_ROUND.search(line))), ""))
     for key, value in (overrides or {}).items():
         if value and key in META_FIELDS:
             code, rnd = (str(value).strip(), rnd) if key == "doc_id" else (code, str(value).strip())
-    question = qid.split(".")[0]
-    entry = load_questionnaire().get(question)
-    title = title or (entry.title if entry else "")
     replies = []
-    for party, lines in party_sections(doc).items():
-        start = lines[0][0]
-        # the question this compilation is about opens every Party's part ("…:" so no prose is taken for it)
-        opening = [(start, f"Question {question}. {title}:")] + ([(start, qid)] if "." in qid else [])
-        language = guess_language([text for _, text in lines])
+    for party, lines in party_sections(doc, questions, title).items():
+        # in the Party's words: not the question headers the sections open with (on the Party's heading line)
+        language = guess_language([text for n, text in lines if party_heading(doc.lines[n - 1]) is None])
         meta = ReplyMeta(party=party, doc_id=f"{code}-{party_suffix(party)}", round=rnd, language=language,
                          source=doc.path.name, sha256=doc.sha256)
-        answers = parse_lines(meta, opening + lines[1:], doc.pages)
+        answers = parse_lines(meta, lines, doc.pages)
         if answers:
             replies.append(Reply(meta=meta, answers=answers))
     return replies

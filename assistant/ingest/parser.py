@@ -10,6 +10,7 @@ from ..ids import RE_ITEM_LINE as RE_ITEM
 from ..ids import RE_NUMBERED_LINE as RE_NUMBERED
 from ..ids import RE_QUESTION_HEADER as RE_QUESTION
 from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
+from ..ids import RE_QUESTION_ITEM_TEXT
 from ..ids import ids_in_list
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
@@ -19,11 +20,13 @@ from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, 
                      RE_ITEM_IN_CELL, RE_JOINT_REST, RE_LEADING_NUMBER, RE_NOTES_HEADING, TABLE_LABELS,
                      leading_number, roman_item)
 from .readers import read_document
-from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise, pillar_named
+from .questionnaire import (ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
+                            pillar_named)
 from .references import resolve_positional_refs
 from .titlepage import compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer, split_items)
+from .items import ItemLines
 from .wording import known_line
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
@@ -76,7 +79,7 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     return answers
 
 
-class _Parser:
+class _Parser(ItemLines):
     """The walk's state: the open question, its pending question nodes, and the unit receiving answer lines."""
 
     def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None):
@@ -193,6 +196,9 @@ class _Parser:
         m = RE_QUESTION_ID.match(line)
         if m and self.question_id(m, table):
             return True
+        m = RE_QUESTION_ITEM_TEXT.match(line)
+        if m and self.item_line(m):
+            return True
         if not self.started:
             return False
         label = RE_FOLLOWUP_LABEL.match(line)
@@ -223,6 +229,14 @@ class _Parser:
             if inline:
                 self.answer_line(self.lineno, inline)
             return True
+        lettered = RE_ITEM.match(line) if not table else None
+        if lettered and self.answers_in_order(lettered[1].lower(), lettered[2]):
+            # "a) <answer>", "b) <answer>": the questionnaire's items answered one after the other
+            letter = lettered[1].lower()
+            entry = self.known.get(f"{self.sub.qid}.{letter}")
+            self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
+            self.answer_line(self.lineno, lettered[2])
+            return True
         question, inline = split_inline_answer(line) if RE_ITEM.match(line) else (line, "")
         items = split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
         if inline and not (len(items) == 1 and self.known_item(items[0][0])):
@@ -237,6 +251,7 @@ class _Parser:
         if self.known is not None and known_line(self, line, table):
             return True
         question, inline = split_inline_answer(line)
+        question = question.lstrip("-•►▪ ").strip()  # a bullet Word's list style put before it
         if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
                 and reads_as_question(question)):
             # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…")
@@ -275,36 +290,6 @@ class _Parser:
         name = re.sub(r"^(?:the|la|le|les|l['’])\s*", "", who.strip(), flags=re.I)
         return canonical_party(name) is not None or fold(party_name(name)) == fold(self.meta.party or "")
 
-    def known_item(self, letter: str) -> bool:
-        """An item the reply has not given yet that the questionnaire has under the open sub-question, or that
-        comes next under a follow-up prompt ("→ … please indicate if:" then "a.", "b.")."""
-        sub = self.sub
-        if sub is None:
-            return False
-        label = f"{sub.qid}.{letter}"
-        if label in self.asked:
-            return False
-        if sub.kind == "arrow":
-            return letter == "a" or f"{sub.qid}.{chr(ord(letter) - 1)}" in self.asked
-        return self.known is not None and self.known.get(label) is not None
-
-    def lists_from(self, letter: str) -> bool:
-        """Whether a line numbered as item `letter` continues a list of questions: no answer text since the last
-        question line, which is the item before it, or (for the first) a prompt or sub-question ending with a colon
-        ("As regards law enforcement, please indicate if:"); and the questionnaire has that item."""
-        if not self.pending or self.unit is not None and self.unit.lines or not self.known_item(letter):
-            return False
-        last = self.pending[-1]
-        if letter == "a":
-            return last.kind in ("sub", "arrow", "question") and last.text.rstrip(" *\u00a0").endswith((":", "："))
-        return last.kind == "item" and last.label.endswith(f".{chr(ord(letter) - 1)}")
-
-    def item(self, letter: str, text: str, bare: bool = False) -> None:
-        sub = self.sub
-        # items under a follow-up prompt belong to the prompt's question ("13"), others get a letter
-        qid = sub.qid if sub.kind == "arrow" else f"{sub.qid}.{letter}"
-        self.ask(Node(qid, "item", text, f"{sub.qid}.{letter}", parent=sub, bare=bare))
-
     def numbered(self, m: re.Match, line: str) -> bool:
         """'9.3. What…?', bare '9.3', '(9.3)', 'Q9.3', '9.1.a' or '9.3 <the answer itself>'."""
         q, s = str(int(m["q"])), str(int(m["s"]))
@@ -332,6 +317,12 @@ class _Parser:
         elif entry is None and (not text or letter):
             return False  # a bare number the questionnaire does not know is answer text
         same_sub = self.sub is not None and self.sub.kind == "sub" and self.sub.qid == sub_id
+        if same_sub and not letter and (self.unit is None or not self.unit.lines):
+            # the open sub-question's number again before its answer ("10.2 No. …", « Question 10.2 : Non. »,
+            # "Answer to 10.2:"), as a compilation repeats it under each Party
+            if inline:
+                self.answer_line(self.lineno, inline)
+            return True
         if not same_sub:
             if not is_next_sub(s, self.pending, self.answers, q):
                 return False
@@ -348,22 +339,6 @@ class _Parser:
         self.expect_question_text = bool(text) and not letter and not ends_as_question(line)
         if inline:
             self.answer_line(self.lineno, inline)
-        return True
-
-    def question_id(self, m: re.Match, table: bool) -> bool:
-        """'11.a' (an item straight under its question), or in a table a bare '12'."""
-        q, letter = str(int(m["q"])), (m["l1"] or m["l2"] or m["l3"] or "").lower()
-        entry = self.known.get(f"{q}.{letter}" if letter else q) if self.known else None
-        if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum)):
-            return False
-        if q != self.qnum:
-            self.open_question(q, "", "", expect=False)
-        elif not letter:
-            return True  # the question's own number again, in front of its answer
-        if f"{q}.{letter}" in self.asked:
-            return False
-        self.sub = self.qnode
-        self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
         return True
 
     def later_question(self, test) -> Entry | None:

@@ -40,8 +40,9 @@ RE_REPLIES_BY = re.compile(
 
 # the Committee's compilation of many Parties' answers to one question (ingest/compilation.py reads it)
 RE_COMPILATION = re.compile(
-    r"\bcompilation\s+(?:of\s+(?:the\s+)?repl(?:y|ies)\s+to|des\s+r[ée]ponses\s+[àa])\s+(?:la\s+)?question\s+"
-    r"(?P<id>\d{1,2}(?:\.\d{1,2})?)\b(?:\.?\s*\((?P<title>[^)]{1,120})\))?", re.I)
+    r"\bcompilation\s+(?:of\s+(?:the\s+)?repl(?:y|ies)\s+to|des\s+r[ée]ponses\s+(?:[àa]|aux))\s+(?:la\s+)?questions?\s+"
+    r"(?P<ids>\d{1,2}(?:\.\d{1,2})?(?:\s*(?:,|and|et|&)\s*\d{1,2}(?:\.\d{1,2})?)*)\b"
+    r"(?:\.?\s*\((?P<title>[^)]{1,120})\))?", re.I)
 
 META_FIELDS = ("party", "doc_id", "round", "language")
 TITLE_LINES = 60  # the title page: where Party, code and round are looked for
@@ -52,11 +53,12 @@ def ordinal(number: str) -> str:
     return {"1": "1st", "2": "2nd", "3": "3rd"}.get(number, f"{number}th" if number else "")
 
 
-def compilation_question(doc: Document) -> tuple[str, str] | None:
-    """(question id, its title as the title gives it) when the document is a compilation, else None."""
+def compilation_question(doc: Document) -> tuple[tuple[str, ...], str] | None:
+    """(the question ids, the title as the title gives it) when the document is a compilation ("… to Question 6
+    (Assistance to victims)", "… to Questions 10 and 11"), else None."""
     head = " ".join(" ".join(line.split()) for line in doc.lines[:TITLE_LINES] if line.strip())
     m = RE_COMPILATION.search(head)
-    return (m["id"], (m["title"] or "").strip()) if m else None
+    return (tuple(re.findall(r"\d{1,2}(?:\.\d{1,2})?", m["ids"])), (m["title"] or "").strip()) if m else None
 
 
 def party_name(line: str) -> str:

@@ -27,7 +27,7 @@ from .titlepage import compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer, split_items)
 from .items import ItemLines
-from .wording import known_line
+from .wording import WordingLines
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
                 plain: bool = False, collect: list | None = None) -> Reply:
@@ -79,7 +79,7 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     return answers
 
 
-class _Parser(ItemLines):
+class _Parser(ItemLines, WordingLines):
     """The walk's state: the open question, its pending question nodes, and the unit receiving answer lines."""
 
     def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None):
@@ -248,7 +248,7 @@ class _Parser(ItemLines):
             if inline:
                 self.answer_line(self.lineno, inline)
             return True
-        if self.known is not None and known_line(self, line, table):
+        if self.known is not None and self.known_line(line, table):
             return True
         question, inline = split_inline_answer(line)
         question = question.lstrip("-•►▪ ").strip()  # a bullet Word's list style put before it

@@ -59,17 +59,6 @@ def _by_name() -> dict[str, str]:
     return out
 
 
-def party_words(names: list[str] | tuple[str, ...]) -> list[str]:
-    """The words that stand for these Parties in a question: every name and adjective of a Party the package knows,
-    a name it does not know as it is ("Valdorre")."""
-    out: list[str] = []
-    for name in names:
-        canon = canonical_party(name)
-        party = next((p for p in convention_parties() if p.en == canon), None)
-        out += [*party.all_names(), *party.adjectives] if party else [name]
-    return out
-
-
 def canonical_party(name: str) -> str | None:
     """The English name of a Party given by any of its names ('the Netherlands', 'THE NETHERLANDS' too), or None."""
     key = fold(name or "")

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS
 
-from ..parties import parties_in_text, party_stems, party_words
 from ..store.lexical import bm25_tokens, holders
 from .quotes import question_terms
 
@@ -101,13 +100,9 @@ def load_refusal_model() -> RefusalModel | None:
 
 
 def content_terms(searcher, query: str) -> dict[str, float]:
-    """The question's BM25 terms but the words for Parties (names, adjectives: "Croatian"), each with its rarity
-    among the indexed passages."""
-    names = party_words([*searcher.index.parties, *parties_in_text(query, extra=searcher.index.parties)])
-    party_terms = set(bm25_tokens([" ".join(names)])[0]) if names else set()
-    stems = tuple(party_stems(names))
-    return {t: w for t, w in question_terms(searcher, query).items()
-            if t not in party_terms and not t.startswith(stems)}
+    """The question's BM25 terms but the words for Parties (names, adjectives: "Croatian"; `Searcher.topic`), each
+    with its rarity among the indexed passages."""
+    return question_terms(searcher, searcher.topic(query))
 
 
 def best(values: np.ndarray, inside: np.ndarray | None) -> float:

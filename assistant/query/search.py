@@ -223,7 +223,8 @@ class Searcher:
         """What the encoders read of a question: the question without the words that name Parties ("Portugal",
         "Portuguese", « le Portugal », "Lumbrian"), which say which reply to search (the filter), not what about.  BM25
         and the language of the question read it as typed.  Chosen on the dev, second English, Portugal multilingual
-        and Valdorre sets (each gained R@1 and MRR@10, none lost; python -m assistant.tools.tune reports both ways)."""
+        and Valdorre sets (each gained R@1 and MRR@10, none lost; `bench speed`'s ablation row "encoders read the
+        Party's name too")."""
         return without_parties(query, self.unknown_parties)
 
     def closest_sentences(self, vectors: np.ndarray | None, query: np.ndarray, whole: np.ndarray

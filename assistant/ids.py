@@ -18,18 +18,21 @@ RE_ID = re.compile(ID)
 # "Question 9: Title", "Question 9. Title", "Q9 Title", a bare "Question 9"; not "Question 9.3"
 RE_QUESTION_HEADER = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*(\d{1,2})(?![.,]?\d)\s*(?:[:.\-–—)]|\s|$)\s*(.*?)(?:\*\*)?\s*$", re.I)
-# "11.a", "11 (a)", "Q11 a)" (an item straight under its question), a bare "12" (in a table cell)
+# "11.a", "11 (a)", "Q11 a)", "11 a" (alone), an item straight under its question; a bare "12" or "Q.12" (in a
+# table cell)
 RE_QUESTION_ID_LINE = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))?\.?\)?(?:\*\*)?\s*:?$", re.I)
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\.?\s*)?\(?(?P<q>\d{1,2})"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|(?=\s*:?$)))?\.?\)?(?:\*\*)?\s*:?$", re.I)
 # "11.a <text>": an item straight under its question, its number before its own words (its question or its answer)
 RE_QUESTION_ITEM_TEXT = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})\.(?P<l>[a-f])(?![a-z])[.)]?(?:\*\*)?\s*[:\-–—]?\s+"
     r"(?P<text>\S.*?)\s*$", re.I)
-# "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "9.1.a", "9.1 (a)", "9.1 a)", "9.3 - the answer"
+# "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "Q.9.3", "9(3)", "Question 9, point 3", "9.1.a", "9.1 (a)",
+# "9.1 a)", "9.1 a" (alone),
+# "9.3 - the answer"
 RE_NUMBERED_LINE = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?\(?(?P<q>\d{1,2})\.(?P<s>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)))?"
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\.?\s*)?\(?(?P<q>\d{1,2})(?:\.|\((?=\d{1,2}\))|,?\s+point\s+)(?P<s>\d{1,2})"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$)))?"
     r"\.?\)?(?:\*\*)?(?:\s*[:\-–—]?\s+(?P<text>\S.*?)|\s*:?)\s*$", re.I)
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)

@@ -273,3 +273,36 @@ def test_a_reply_saved_as_text_with_hard_line_breaks_reads_as_the_reply(tmp_path
     assert [" ".join(a.text.split()) for a in got.answers] == [" ".join(a.text.split()) for a in expected.answers]
     first = got.answers[0]
     assert first.text.split()[0] in lines[first.line_start - 1]
+
+
+def test_a_text_export_with_its_page_furniture_and_closing_remarks_reads_as_the_reply(tmp_path):
+    """A converted reply: hard line breaks, a running header without a number and a "-- N --" footer every page,
+    inside a question's or an answer's lines (blank lines around them), "Question 9, point 3" for 9.3, the Party's
+    official form in capitals over a dated line, and closing remarks after the last question's answer."""
+    questions = {1: ["Does national law criminalise cases when adults", "possess such images?"],
+                 2: ["Are there special circumstances under which the", "behaviours above are not prosecuted?"],
+                 3: ["What are the legal consequences of the above", "behaviours described under this point?"]}
+    body = ["PART III - LEGISLATION", "Q9 Criminalisation"]
+    for n, asked in questions.items():
+        body += [f"Question 9, point {n} - {asked[0]}", asked[1], ""]
+        body += [f"Response: Answer {n} starts here and goes on for a while so that every line is"] + [
+            f"wrapped at about seventy-five characters, as a converted reply has it, {i}" for i in range(9)] + [
+            "and it ends here.", ""]
+    body += ["PART IV - PROSECUTION", "Q16 International co-operation",
+             "Q16.2 What measures have been taken to co-operate with other Parties?", "See Q16.1.", "",
+             "CONCLUDING REMARKS", "The Government of Thessia remains at the Committee's disposal."]
+    lines = ["T-ES(2017)ICT-TS", "", "REPUBLIC OF THESSIA", "",
+             'Reply to the thematic questionnaire of the 2nd monitoring round: "Protection',
+             'of children against sexual exploitation"', "", "Meridia, 14 February 2020", ""]
+    for n, start in enumerate(range(0, len(body), 14), start=1):  # a page every 14 lines of text
+        lines += body[start:start + 14] + ["", f"-- {n} --", "Thessia - Reply to the Lanzarote Committee questionnaire"]
+    path = tmp_path / "T-ES(2017)ICT-TS_Thessia.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    reply = parse_file(path)
+    assert reply.meta.party == "Thessia"
+    assert [a.question_ids for a in reply.answers] == [["9.1"], ["9.2"], ["9.3"], ["16.2"]]
+    for n, answer in enumerate(reply.answers[:3], start=1):
+        assert answer.text.startswith(f"Answer {n} starts here") and answer.text.endswith("and it ends here.")
+        assert questions[n][1] in answer.question_text
+    assert not any("Thessia - Reply" in a.text or " -- " in a.text for a in reply.answers)
+    assert reply.answers[-1].text == "See Q16.1."

@@ -439,10 +439,14 @@ Réponse : Oui, depuis 2015.
 
 @pytest.mark.parametrize("name, party, language", [("T-ES(2017)ICT-KS_Kestria.docx", "Kestria", "en"),
                                                     ("T-ES(2017)ICT-NV_Norvik.docx", "Norvik", "en"),
+                                                    ("T-ES(2017)ICT-BV_Belvaux.docx", "Belvaux", "fr"),
+                                                    ("T-ES(2017)ICT-TS_Thessia.txt", "Thessia", "en"),
                                                     ("T-ES(2017)ICT-AB_Aubrac.pdf", "Aubrac", "fr")])
 def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, language):
     """Kestria (Word: question-and-reply tables, "Reply:" labels, endnotes), Norvik (Word: every question number
-    from Word's automatic numbering, none in the text) and Aubrac (PDF: a contents page with
+    from Word's automatic numbering, none in the text), Belvaux (Word: « N° | Question | Réponse » tables, numbers
+    written many ways, a contents list with tabs), Thessia (text: hard line breaks, page furniture without numbers,
+    "Question 9, point 3") and Aubrac (PDF: a contents page with
     dot leaders, running header and footer, footnotes at the foot of pages, sentences broken by page breaks), written
     for this project's held-out figures: every questionnaire id is answered, nothing of the contents page, the
     furniture or a table's header row is answer text."""
@@ -450,12 +454,13 @@ def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, languag
 
     reply = parse_file(ROOT / "eval" / "replies" / name)
     assert (reply.meta.party, reply.meta.language) == (party, language)
-    assert missing_questions(reply) == []
+    # every questionnaire id answered (Belvaux leaves 8.3.b's answer cell empty)
+    assert [e.id for e in missing_questions(reply)] == (["8.3.b"] if party == "Belvaux" else [])
     texts = [a.text for a in reply.answers]
     assert not any("......" in t or "Question | Reply" in t or "Page " in t for t in texts)
     ids = [tuple(a.question_ids) for a in reply.answers]
     assert ("2.1", "2.2") in ids and ("16.2",) in ids and ("9.3",) in ids
-    if language == "fr":  # « Les contenus écrits ou » / a footnote / « sonores sont traités … »: one sentence again
+    if party == "Aubrac":  # « Les contenus écrits ou » / a footnote / « sonores sont traités … »: one sentence again
         assert any("Les contenus écrits ou sonores sont traités" in t for t in texts)
         assert sum(t.count("Veuillez") for t in texts) == 0  # every follow-up request is a question, not answer text
 

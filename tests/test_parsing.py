@@ -430,3 +430,39 @@ Up to five years.
     lines = [tab_row(line) for line in text.splitlines()]
     reply = parse_reply(Document(tmp_path / "reply.txt", lines, "0" * 64))
     assert [(a.question_ids, a.text) for a in reply.answers] == [(["8.3"], "No."), (["9.3"], "Up to five years.")]
+
+
+def test_a_reply_laid_out_as_a_numbered_table_reads_by_its_columns(tmp_path):
+    """« N° | Question | Réponse de … »: the first column holds only the number, written many ways (« 9(3) »,
+    « Q.12 », « 13.1 c », « 1.2 a – b »), the second the question in the Party's words, the third the answer; merged
+    rows (a question's title, a sub-question over its items) hold no answer, and a row whose empty question cell
+    the reader left out keeps its answer; « Q.1 suivi » is a follow-up's own row."""
+    text = """Réponses de la République de Freedonia au questionnaire thématique
+Partie I – PRÉVENTION
+N° | Question | Réponse de la République de Freedonia
+1 | Activités de sensibilisation ou d'éducation
+1.2 a – b | Activités visant les enfants témoins | La campagne « Ne fais pas suivre ».
+1.3 | Existe-t-il des activités destinées aux parents :
+1.3 a | des images et/ou vidéos sexuellement explicites autoproduites ? | Oui. Des soirées.
+1.3 b | Voir 1.3 a.
+Q.1 suivi | Veuillez préciser quelles entités mènent ces activités. | Le ministère et deux associations.
+Partie III – LÉGISLATION
+N° | Question | Réponse de la République de Freedonia
+9(3) | Conséquences juridiques (9.1.a-c) | Cinq ans d'emprisonnement.
+9.10 a – c | produisent ou transmettent des contenus | Non.
+9.10 d – f | transmettent des contenus d'autres enfants | Oui.
+Q.12 | Règles de compétence | Compétence universelle pour les ressortissants.
+Partie IV – POURSUITES
+N° | Question | Réponse de la République de Freedonia
+13.1 | Existe-t-il des unités spécialisées chargées de ces infractions ? | Oui, dans la police.
+13.1 c | au sein des tribunaux ? | Non.
+13 (complément) | Organisation des unités spécialisées | Quatorze enquêteurs.
+"""
+    reply = parse_reply(Document(tmp_path / "reponses.docx", text.splitlines(), "0" * 64))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [
+        (["1.2"], "La campagne « Ne fais pas suivre »."), (["1.3.a"], "Oui. Des soirées."), (["1.3.b"], "Voir 1.3 a."),
+        (["1"], "Le ministère et deux associations."), (["9.3"], "Cinq ans d'emprisonnement."), (["9.10"], "Non."),
+        (["9.10"], "Oui."), (["12"], "Compétence universelle pour les ressortissants."), (["13.1"], "Oui, dans la police."),
+        (["13.1.c"], "Non."), (["13"], "Quatorze enquêteurs.")]
+    assert "Activités visant les enfants témoins" in reply.answers[0].question_text
+    assert "Veuillez préciser quelles entités" in reply.answers[3].question_text

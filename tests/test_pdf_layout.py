@@ -15,7 +15,8 @@ from assistant.errors import ReadError
 from assistant.ingest.chunking import chunk_reply
 from assistant.ingest.document import clean_text
 from assistant.ingest.parser import parse_file
-from assistant.ingest.pdf import is_page_number, page_lines
+from assistant.ingest.document import is_page_number
+from assistant.ingest.pdf import page_lines
 from assistant.ingest.readers import read_document
 
 from conftest import PORTUGAL, SECOND_SET

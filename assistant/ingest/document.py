@@ -44,8 +44,21 @@ def clean_text(text: str) -> str:
 REPEATS = 3
 GAP = 10
 MAX_WORDS = 12
+EVEN_PACE = 1.5  # ... and a line without a number comes back at an even pace: no gap more than this times the least
 # a line that opens as a question, sub-question or item ("9.1.a", "Question 9", "9.3 Title", "a) …") is never one
 QUESTION_LINES = (RE_NUMBERED_LINE, RE_QUESTION_ID_LINE, RE_QUESTION_HEADER, RE_ITEM_LINE)
+
+
+# "Page 13 of 19", "Page 13", "p. 13", "13/19", "13 / 19", "- 13 -", "-- 13 --", "– 13 –", "[13]", a bare "13"
+RE_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|seite|pagina|página)\s*\d{1,4}(?:\s*(?:of|sur|de|von|di|/)\s*\d{1,4})?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[-–—]{1,2}\s*\d{1,4}\s*[-–—]{1,2}|\[\d{1,4}\]|\d{1,3})$",
+    re.I,
+)
+
+
+def is_page_number(line: str) -> bool:
+    return bool(RE_PAGE_NUMBER.match(" ".join(line.split())))
 
 
 def furniture_key(line: str) -> str:
@@ -68,6 +81,29 @@ def page_furniture(lines: list[str]) -> set[int]:
         texts = {" ".join(lines[i].split()) for i in at}
         if len(at) >= REPEATS and len(texts) > 1 and min(b - a for a, b in zip(at, at[1:])) >= GAP:
             out.update(at)
+    return out | paged_lines(lines)
+
+
+def paged_lines(lines: list[str]) -> set[int]:
+    """Indices of what a text export of a paginated reply repeats page after page without a number in it: a header
+    line the same each time, or a page number alone ("-- 7 --"). Recognised by coming back at least REPEATS times at
+    an even pace (pages of about the same length), never closer than GAP lines; a heading that comes back (a
+    Party's name over each question of a compilation, a label) does not keep such a pace."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for i, line in enumerate(lines):
+        flat = " ".join(line.split())
+        if not flat:
+            continue
+        if is_page_number(flat) and not flat.isdigit():
+            seen["#page"].append(i)
+        elif (len(flat.split()) <= MAX_WORDS and not flat.endswith((".", "?", ":", ";"))
+              and not any(r.match(flat) for r in QUESTION_LINES)):
+            seen[flat].append(i)
+    out: set[int] = set()
+    for at in seen.values():
+        gaps = [b - a for a, b in zip(at, at[1:])]
+        if len(at) >= REPEATS and min(gaps) >= GAP and max(gaps) <= EVEN_PACE * min(gaps):
+            out.update(at)
     return out
 
 
@@ -84,6 +120,32 @@ def is_contents_entry(line: str) -> bool:
         return True
     cells = RE_CONTENTS_CELLS.match(flat)
     return bool(cells and RE_QUESTION_HEADER.match(cells["head"]))
+
+
+def contents_lines(lines: list[str]) -> set[int]:
+    """Indices of a table of contents' entries: each line `is_contents_entry` takes, and every "<heading> | <page>"
+    line of a run of three or more (blank lines aside) whose pages do not go down and that holds a question heading
+    ("Partie IV – Poursuites | 19", « Observations liminaires | 2 »: a page number there is no question number)."""
+    out = {i for i, line in enumerate(lines) if is_contents_entry(line)}
+    run: list[tuple[int, int, str]] = []  # (index, page, heading)
+
+    def close() -> None:
+        pages = [page for _, page, _ in run]
+        if len(run) >= 3 and pages == sorted(pages) and any(RE_QUESTION_HEADER.match(head) for _, _, head in run):
+            out.update(i for i, _, _ in run)
+        run.clear()
+
+    for i, line in enumerate(lines):
+        flat = " ".join(line.split())
+        if not flat:
+            continue
+        cells = RE_CONTENTS_CELLS.match(flat)
+        if cells and re.search(r"[^\W\d_]", cells["head"]):
+            run.append((i, int(flat.rsplit("|", 1)[1]), cells["head"]))
+        else:
+            close()
+    close()
+    return out
 
 
 def tab_row(line: str) -> str:

@@ -102,8 +102,8 @@ class ItemLines:
             return False
         if q != self.qnum:
             self.open_question(q, "", "", expect=False)
-        elif not letter:
-            return True  # the question's own number again, in front of its answer
+        if not letter:
+            return True  # a question's number alone in a table's cell (again, or first), in front of its answer
         if f"{q}.{letter}" in self.asked:
             return False
         self.sub = self.qnode

@@ -27,10 +27,17 @@ RE_ANSWER_LABEL = re.compile(
 RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
                           r"(?:questions?\s*|q\s*)?(?P<id>\d{1,2}\.\d{1,2}(?:\.?[a-f])?)(?:\*\*)?\s*[:：]?\s*$", re.I)
 # what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
-RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}", re.I)
+RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}"
+                           r"|^\d{1,2}\.\d{1,2}\s*$", re.I)  # or a range's end, "2.1 – 2.2" (the dash read as spacing)
+# what follows a sub-question's number when its items are answered together: "1.2 a – b", « 9.10 a-c »
+RE_ITEM_RANGE = re.compile(r"^\(?[a-f]\)?\s*[–—-]\s*\(?[a-f]\)?$", re.I)
 # the heading of the footnotes a reply collects at its end (or a section's), when a footnote follows it
 RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de bas de page|notes de fin|"
                               r"fu(?:ß|ss)noten|anmerkungen|notas)(?:\*\*)?\s*:?$", re.I)
+# a closing section after the last question's answers: "CONCLUDING REMARKS", « Remarques finales », "Conclusion"
+RE_CLOSING_HEADING = re.compile(r"^(?:\*\*)?(?:concluding|closing|final)\s+(?:remarks|observations|comments)|"
+                                r"^(?:\*\*)?(?:remarques|observations)\s+(?:finales|conclusives)|^(?:\*\*)?conclusions?"
+                                r"(?:\*\*)?\s*:?$", re.I)
 # a footnote: "[1] …", "(1) …", "1 …", "¹ …"
 RE_FOOTNOTE = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹])")
 # a title's own number: "11. Title", "11) Title", "11 – Title"
@@ -51,14 +58,20 @@ def roman_item(line: str) -> tuple[str, str] | None:
     """(the item's letter, its text) for a line opening with a Roman numeral, else None."""
     m = RE_ROMAN_ITEM.match(line.strip())
     return (ROMAN_LETTERS[m[1].lower()], m[2]) if m else None
+# a follow-up's own number in a table's first cell: « Q.1 suivi », « 13 (complément) », "Q15 follow-up"
+RE_FOLLOWUP_OF = re.compile(r"^(?:Q\.?\s*|Question\s+)?(?P<q>\d{1,2})\s*\(?\s*(?:suivi|compl[ée]ment|follow[- ]?ups?|"
+                            r"supplementary)\s*\)?\s*:?$", re.I)
 # "Follow-up Please specify…?" (no colon: a table's question cell), when the rest reads as a question
 RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]ment demand[ée])(?:\*\*)?\s+"
                               r"(?P<rest>[A-ZÀ-Ö].*)$", re.I)
 # where one table cell runs a question into its first item ("…contain any reference to: 8.1.a self-generated…?",
 # "…please indicate if: a. there is…?"): the cell's paragraphs, joined by the reader
 RE_ITEM_IN_CELL = re.compile(r"(?<=[:?])\s+(?=(?:\d{1,2}\.\d{1,2}\.?[a-f]|\d{1,2}\.[a-f]|\(?[a-f][.)])\s)")
+# the header words of a table's question columns (its number, its wording); another header cell heads the answers
+QUESTION_COLUMNS = {"question", "questions", "no", "n°", "n", "nº", "number", "numéro", "id", "question number",
+                    "question no", "question text", "texte de la question", "question posée", "questions posées", ""}
 # a table's header row: every cell one of these (normalised), or an answer label ("Réponse du Valdorre")
-TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no",
+TABLE_LABELS = {"question", "questions", "answer", "answers", "reply", "replies", "response", "responses", "no", "n°",
                 "number", "question number", "question no", "question text", "answer text", "id", "comments", "",
                 "réponse", "réponses", "reponse", "reponses", "n", "nº", "numéro", "question posée", "questions posées",
                 "texte de la question", "commentaires", "observations", "remarques"}

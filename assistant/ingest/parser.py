@@ -15,18 +15,17 @@ from ..ids import ids_in_list
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
-from .document import Document, is_contents_entry
-from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOOTNOTE,
-                     RE_ITEM_IN_CELL, RE_JOINT_REST, RE_LEADING_NUMBER, RE_NOTES_HEADING, TABLE_LABELS,
-                     leading_number, roman_item)
+from .document import Document, contents_lines
+from .items import ItemLines
+from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF,
+                     RE_CLOSING_HEADING, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
+from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named
 from .readers import read_document
-from .questionnaire import (ROUND, Entry, Questionnaire, load_questionnaire, matches_any, normalise,
-                            pillar_named)
 from .references import resolve_positional_refs
+from .tables import TableRows
 from .titlepage import compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer, split_items)
-from .items import ItemLines
 from .wording import WordingLines
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
@@ -50,24 +49,24 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     parser = _Parser(meta, None if plain else questionnaire, collect)
     notes = False  # under a "Notes" heading: footnotes, not the last answer's text, until the next question
     lines = list(lines)
+    contents = contents_lines([text for _, text in lines])  # where questions stand, not the questions
     for n, (lineno, raw) in enumerate(lines):
         line = raw.strip()
-        if not line:
+        if not line or n in contents:
             continue
         parser.lineno = lineno
         if notes:
             notes = not parser.header(line)
             continue
-        if is_contents_entry(line):
-            continue  # the table of contents: where questions stand, not the questions
         if " | " in line and parser.table_row(lineno, line):
             continue
         if parser.header(line):
             continue
         if parser.started and RE_NOTES_HEADING.match(line) and RE_FOOTNOTE.match(
-                next((text for _, text in lines[n + 1:] if text.strip()), "")):
+                next((text for _, text in lines[n + 1:] if text.strip()), "")) or (
+                RE_CLOSING_HEADING.match(line) and len(line.split()) <= 4 and parser.last_question()):
             parser.flush()
-            notes = True
+            notes = True  # footnotes, or the remarks closing the reply after its last question: not an answer
             continue
         parser.answer_line(lineno, raw.rstrip())
     parser.flush()
@@ -79,7 +78,7 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
     return answers
 
 
-class _Parser(ItemLines, WordingLines):
+class _Parser(ItemLines, WordingLines, TableRows):
     """The walk's state: the open question, its pending question nodes, and the unit receiving answer lines."""
 
     def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None):
@@ -95,6 +94,7 @@ class _Parser(ItemLines, WordingLines):
         self.started = False
         self.asked: set[str] = set()  # labels of every node met, so a known item is taken once
         self.joint: list[str] = []  # sub-questions a joint heading named, to share the next answer
+        self.columns = (0, 0)  # the question-and-answer table's header: its cells, and the column the answers are in
         self.lineno = 0
 
     # ------------------------------------------------------------------ units
@@ -146,30 +146,6 @@ class _Parser(ItemLines, WordingLines):
             node.text = f"{node.text}\n{text}".strip()
 
     # ------------------------------------------------------------------ lines
-    def table_row(self, lineno: int, line: str) -> bool:
-        """A row "9.3 | answer" or "question text | answer" (or "9.3 | question | answer"); other rows are text."""
-        cells = [c.strip() for c in line.split(" | ")]
-        if self.started and all(self.column_label(c) for c in cells):
-            return True  # the table's own header row, "Question | Answer", « Question | Réponse du Valdorre »
-        used = 0
-        while used < min(3, len(cells)) and self.header_cell(cells[used]):
-            used += 1
-        if used < len(cells) and used:
-            self.answer_line(lineno, " | ".join(cells[used:]))
-        return used > 0
-
-    def header_cell(self, cell: str) -> bool:
-        """A table cell of question lines: a question and the first of its items may share the cell."""
-        first, *rest = RE_ITEM_IN_CELL.split(cell)
-        if not self.header(first, table=True) and not (
-                self.qnum and leading_number(first) == self.qnum
-                and reads_as_question(RE_LEADING_NUMBER.sub("", first))):  # "15. Are the offences…": the open one
-            return False
-        for part in rest:
-            if not self.header(part, table=True) and self.pending:
-                self.pending[-1].text += "\n" + part
-        return True
-
     def header(self, line: str, table: bool = False) -> bool:
         """Consume a pillar, question, sub-question, item or follow-up line; False for answer text."""
         plain = line.strip("*# ").strip()
@@ -202,12 +178,15 @@ class _Parser(ItemLines, WordingLines):
         if not self.started:
             return False
         label = RE_FOLLOWUP_LABEL.match(line)
+        alone = label.group(1) is None if label else False  # the label alone on its line, the prompt next
+        if not label and (of := RE_FOLLOWUP_OF.match(line)) and of["q"].lstrip("0") == self.qnum:
+            label, alone = of, True  # « Q.1 suivi », « 13 (complément) »: its prompt in the next cell
         bare = RE_FOLLOWUP_BARE.match(line) if not label else None  # "Follow-up Please specify…?" (a table's cell)
         if (label or bare and reads_as_question(bare["rest"])) and self.qnum \
                 and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
             # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions");
             # "Follow-up b. …" under the prompt is its next item
-            prompt = bare["rest"] if bare else label.group(1) or label.group(0).strip(' *:：')
+            prompt = bare["rest"] if bare else label.group(0).strip(' *:：') if alone else label.group(1)
             line = prompt if RE_ITEM.match(prompt) and self.sub is not None and self.sub.kind == "arrow" \
                 else f"→ {prompt}"
         m = RE_ARROW.match(line)
@@ -274,14 +253,6 @@ class _Parser(ItemLines, WordingLines):
         self.sub = self.qnode = node
         self.expect_question_text = expect and not ends_as_question(text)
 
-    def column_label(self, cell: str) -> bool:
-        """A table header's cell: "Question", « N° », "Answer", « Réponse du Valdorre » (an answer label, colon or not)."""
-        if normalise(cell) in TABLE_LABELS:
-            return True
-        label = RE_ANSWER_LABEL.match(cell.rstrip(" *:：") + ":")
-        return (bool(label) and label.end() >= len(cell.rstrip(" *:："))
-                and self.labels_party(label["who"] or label["owner"]))
-
     def labels_party(self, who: str | None) -> bool:
         """An answer label names no one ("Answer:") or a Party ("Réponse du Valdorre :"); "Reply from the Ministry of
         Justice:" says who answered, and stays."""
@@ -302,6 +273,13 @@ class _Parser(ItemLines, WordingLines):
             # "Q2.1 and Q2.2 (joint reply)": a heading over several sub-questions, not an answer; those it names
             # and the reply does not ask again share the answer that follows
             self.joint = [i for i in ids_in_list(text) if i.split(".")[0] == q and i != sub_id]
+            text = ""
+        elif RE_ITEM_RANGE.match(text):
+            # "1.2 a – b": its items answered together, the sub-question's answer ("9.10 d – f" after "9.10 a – c":
+            # the same sub-question's next answer)
+            if self.sub is not None and self.sub.qid == sub_id and self.unit is not None and self.unit.lines:
+                self.ask(Node(sub_id, "sub", f"{sub_id} {text}", sub_id))
+                return True
             text = ""
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
@@ -340,6 +318,11 @@ class _Parser(ItemLines, WordingLines):
         if inline:
             self.answer_line(self.lineno, inline)
         return True
+
+    def last_question(self) -> bool:
+        """The open question is the questionnaire's last."""
+        last = self.known.questions()[-1].id if self.known is not None and self.known.questions() else ""
+        return bool(self.qnum) and self.qnum == last
 
     def later_question(self, test) -> Entry | None:
         if self.known is None:

@@ -4,7 +4,6 @@ the page wrapped joined again (across page breaks too), each line's page kept fo
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,19 +11,11 @@ from pathlib import Path
 import pypdf
 
 from ..errors import ReadError
-from .document import Document, furniture_key, sha256_of
+from .document import Document, furniture_key, is_page_number, sha256_of
 from .wrapping import RE_NOTE_START, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
-# "Page 13 of 19", "Page 13", "p. 13", "13/19", "13 / 19", "- 13 -", "– 13 –", "[13]", a bare "13"
-RE_PAGE_NUMBER = re.compile(
-    r"^(?:(?:page|p\.|seite|pagina|página)\s*\d{1,4}(?:\s*(?:of|sur|de|von|di|/)\s*\d{1,4})?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]|\[\d{1,4}\]|\d{1,3})$",
-    re.I,
-)
-
-
 @contextmanager
 def _quiet_pypdf():
     """pypdf logs its own warnings about damaged files; the reader reports one line instead."""
@@ -143,10 +134,6 @@ def _edges(page: list[str]) -> list[int]:
     """Indices of the first and last EDGE non-blank lines of a page."""
     filled = [i for i, line in enumerate(page) if line.strip()]
     return sorted(set(filled[:EDGE] + filled[-EDGE:]))
-
-
-def is_page_number(line: str) -> bool:
-    return bool(RE_PAGE_NUMBER.match(" ".join(line.split())))
 
 
 def running_keys(pages: list[list[str]]) -> set[str]:

@@ -40,7 +40,7 @@ def read_document(path: Path | str) -> Document:
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
     if suffix in (".txt", ".md"):
-        doc.lines = unwrap_text(doc.lines)  # a text saved with hard line breaks: its paragraphs joined again
+        doc.lines = unwrap_text(doc.lines, furniture)  # a text saved with hard line breaks: its paragraphs joined
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")
     paragraphs = sum(1 for line in doc.lines if line.strip())

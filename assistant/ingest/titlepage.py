@@ -25,6 +25,9 @@ RE_PARTY_PREFIX = re.compile(
     r"(?:(?:the )?(?:government of the |government of )?(?:republic|kingdom|principality|grand duchy) of(?: the)?\s+"
     r"|(?:the )?government of(?: the)?\s+"
     r"|(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
+# a Party's official form on a title page's line of its own: "REPUBLIC OF THESSIA", « GRAND-DUCHÉ D'AUBRAC »
+RE_OFFICIAL_FORM = re.compile(r"^(?:the )?(?:republic|kingdom|principality|grand duchy) of\s+\S"
+                              r"|^(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de|du|d['’])", re.I)
 # the Party within the line: "Replies (submitted by) Freedonia to the thematic questionnaire", « Réponse du Valdorre au
 # questionnaire thématique », « Réponses de la Belgique au questionnaire »
 RE_REPLIES_OF = re.compile(r"^(?:(?:repl(?:y|ies)|answers?|responses?) (?:(?:submitted|provided|sent|given) )?"
@@ -82,11 +85,14 @@ def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:
         if RE_REPLIES.search(ln) and not RE_DOC_ID.search(ln) and i + 1 < len(head):
             cand = RE_PARTY_PREFIX.sub("", head[i + 1].strip("*# ")).strip()
             if (cand and len(cand) < 60 and not pillar_named(cand.split(' ')[0]) and not RE_ROUND.search(cand)
-                    and not RE_DOC_ID.search(cand)):
+                    and not RE_DOC_ID.search(cand) and not re.search(r"\d", cand)):  # "Meridia, 14 February 2020"
                 party = party_name(cand)
             break
     if not party:  # a title page laid out otherwise: a line that is a Party's name
         party = next((name for ln in head if (name := canonical_party(ln.strip("*# ")))), "")
+    if not party:  # or its official form in capitals ("REPUBLIC OF THESSIA")
+        party = next((party_name(ln) for ln in (h.strip("*# ") for h in head)
+                      if ln.isupper() and RE_OFFICIAL_FORM.match(ln) and len(ln) < 60), "")
     stem = doc.path.stem
     if not party and "_" in stem:
         party = stem.rsplit("_", 1)[1].replace("-", " ").strip()

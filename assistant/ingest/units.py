@@ -40,6 +40,12 @@ def ends_as_question(text: str) -> bool:
     return text.rstrip().rstrip("*").rstrip().endswith(QUESTION_ENDINGS)
 
 
+def ends_as_sentence(text: str) -> bool:
+    """An answer's sentence, not a question or a title: it ends with a full stop (or "!"), or is a dash ("–": none)."""
+    t = text.strip().rstrip("*»”\"') ")
+    return t.endswith((".", "!")) or t in ("-", "–", "—")
+
+
 def split_inline_answer(line: str) -> tuple[str, str]:
     """A question line with its answer after the question mark ("b. distribute …? No.", "9.2. Are there …?
     Answer: none") -> (the question, the answer); (line, "") when nothing but markup follows its last "?".  No

@@ -99,13 +99,17 @@ def hard_wrap_width(lines: list[str]) -> int | None:
     return width if wrapped >= WRAPPED_SHARE * len(lengths) else None
 
 
-def unwrap_text(lines: list[str]) -> list[str]:
+def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     """A hard-wrapped text file's lines with each paragraph on the line it starts on and blanks where its other
-    lines were (line numbers still point into the file); the lines as they are when they were not wrapped."""
+    lines were (line numbers still point into the file); the lines as they are when they were not wrapped.  The
+    `skip` lines (a page's running header and footer) are left out, so a paragraph goes on past them."""
     width = hard_wrap_width(lines)
     if width is None:
         return lines
+    # the blank lines around a running header or footer are the page break's, not a paragraph's end
+    around = {j for i in skip for j in (i - 1, i + 1) if 0 <= j < len(lines) and not lines[j].strip()}
+    kept = [i for i in range(len(lines)) if i not in skip and i not in around]
     out = [""] * len(lines)
-    for text, start in unwrap(lines, [width] * len(lines)):
-        out[start] = text
+    for text, start in unwrap([lines[i] for i in kept], [width] * len(kept)):
+        out[kept[start]] = text
     return out

@@ -44,17 +44,6 @@ class TableRows:
             self.answer_line(lineno, " | ".join(cells[used:]))
         return used > 0
 
-    def word_question(self, text: str) -> None:
-        """The reply's own wording of the question line just met (a number alone in its cell): its text."""
-        node = self.pending[-1] if self.pending else None
-        if node is None or not text.strip():
-            return
-        if node.bare:
-            head = node.label if node.kind in ("sub", "question") else node.label.rsplit(".", 1)[-1]
-            node.text, node.bare = f"{head}. {text.strip()}", False
-        else:
-            node.text += "\n" + text.strip()
-
     def header_cell(self, cell: str) -> bool:
         """A table cell of question lines: a question and the first of its items may share the cell."""
         first, *rest = RE_ITEM_IN_CELL.split(cell)

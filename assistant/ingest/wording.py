@@ -13,6 +13,18 @@ class WordingLines:
     """The walk's rules for question lines without their numbers; the state they read (`known`, `sub`, `qnum`,
     `pending`, `unit`…) is the walk's (parser._Parser)."""
 
+    def word_question(self, text: str) -> None:
+        """The reply's own wording of the question line just met (a number alone on its line or in its cell): its
+        text."""
+        node = self.pending[-1] if self.pending else None
+        if node is None or not text.strip():
+            return
+        if node.bare:
+            head = node.label if node.kind in ("sub", "question") else node.label.rsplit(".", 1)[-1]
+            node.text, node.bare = f"{head}. {text.strip()}", False
+        else:
+            node.text += "\n" + text.strip()
+
     def later_subs(self) -> list[Entry]:
         """The open question's sub-questions numbered above any met so far, in order."""
         if not self.qnum:
@@ -36,8 +48,7 @@ class WordingLines:
         if last is not None and last.bare and last.kind in ("sub", "item"):
             entry = known.get(last.qid if last.kind == "sub" else last.label)
             if entry and matches_any(line, entry.texts, short_ok):  # the reply repeats the question after its number
-                head = last.label if last.kind == "sub" else last.label.rsplit(".", 1)[1]
-                last.text, last.bare = f"{head}. {clean}", False
+                self.word_question(clean)
                 return True
         subs = self.later_subs()
         items = self.unasked_items()

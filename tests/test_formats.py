@@ -306,3 +306,53 @@ def test_a_text_export_with_its_page_furniture_and_closing_remarks_reads_as_the_
         assert questions[n][1] in answer.question_text
     assert not any("Thessia - Reply" in a.text or " -- " in a.text for a in reply.answers)
     assert reply.answers[-1].text == "See Q16.1."
+
+
+def test_a_table_a_text_export_aligns_with_spaces_reads_as_rows_with_their_header(tmp_path):
+    """A table saved as text: a header, a rule of dashes per column, rows under it, a first cell wrapped over three
+    lines and a page break inside the table. Each row is one line of cells, so a quote pairs it with its header."""
+    from assistant.query.quotes import quote
+
+    table = ["The penalties for adult offenders are the following:",
+             "  Conduct of the adult offender            Article    Penalty",
+             "  ---------------------------------------  ---------- ---------------------",
+             "  Possession                               212(2) CC  1 to 5 years' prison",
+             "  Distribution or transmission to adults   212(3) CC  2 to 8 years' prison",
+             "",
+             "  Aggravated cases (victim under 12,       212(5) CC  5 to 12 years' prison",
+             "    profit, organised group, repeat",
+             "    offence)",
+             "In addition, the court must order the confiscation of the devices and data carriers used."]
+    body = ["Question 9. Criminalisation",
+            "9.3. What are the legal consequences of the above behaviours (9.1.a-c)?", *table]
+    reply = parse_file(write_txt(tmp_path / "T-ES(2017)ICT-TS_Thessia.txt", body, party="THESSIA", code="TS"))
+    answer = next(a for a in reply.answers if a.question_ids == ["9.3"])
+    sentences = answer.text.split("\n\n")
+    assert sentences == [
+        "The penalties for adult offenders are the following:", "Conduct of the adult offender | Article | Penalty",
+        "Possession | 212(2) CC | 1 to 5 years' prison",
+        "Distribution or transmission to adults | 212(3) CC | 2 to 8 years' prison",
+        "Aggravated cases (victim under 12, profit, organised group, repeat offence) | 212(5) CC | 5 to 12 years' "
+        "prison",
+        "In addition, the court must order the confiscation of the devices and data carriers used."]
+    assert quote(sentences, 2) == "Possession — Article: 212(2) CC; Penalty: 1 to 5 years' prison"
+
+
+def test_prose_and_dashes_are_no_table(tmp_path):
+    """A rule of one run of dashes, or prose under a rule of several, stays as it was written."""
+    from assistant.ingest.aligned import aligned_tables
+
+    lines = ["A heading", "---------", "Text under it, which crosses the columns of nothing.",
+             "Totals     Cases", "---------- ------", "Prose runs on across where the columns would be and ends."]
+    assert aligned_tables(lines) == lines
+
+
+def test_a_table_between_two_full_rules_loses_its_rules():
+    from assistant.ingest.aligned import aligned_tables
+
+    lines = ["Reports by year:", "-------------------------------", "  Year   Reports   Cases referred",
+             "  ----   -------   --------------", "  2017   1 204     311", "  2018   1 562     402",
+             "-------------------------------", "The figures come from the hotline."]
+    assert aligned_tables(lines) == ["Reports by year:", "", "Year | Reports | Cases referred", "",
+                                     "2017 | 1 204 | 311", "2018 | 1 562 | 402", "",
+                                     "The figures come from the hotline."]

@@ -160,17 +160,28 @@ def test_page_lines_join_a_sentence_over_the_break_and_drop_furniture():
 
 
 def test_a_word_broken_at_a_line_end_is_one_word_again():
-    """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation stays, unspaced
-    ("child-" / "friendly")."""
+    """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation goes when the page
+    broke a word ("edu-" / "cational") and stays when the word is a compound ("child-" / "friendly")."""
     from assistant.ingest.wrapping import unwrap
 
     lines = ["The protection of children against sexual exploitation and sexual abuse calls for protec\u00ad",
              "tion measures, hearings and interview rooms that are child-",
-             "friendly, and for trained staff in every region of the country.", "Next paragraph."]
+             "friendly, edu-",
+             "cational programmes and follow-",
+             "up by trained staff in every region of the country.", "Next paragraph."]
     assert [text for text, _ in unwrap(lines)] == [
         "The protection of children against sexual exploitation and sexual abuse calls for protection measures, "
-        "hearings and interview rooms that are child-friendly, and for trained staff in every region of the "
-        "country.", "Next paragraph."]
+        "hearings and interview rooms that are child-friendly, educational programmes and follow-up by trained "
+        "staff in every region of the country.", "Next paragraph."]
+
+
+def test_a_french_word_broken_at_a_line_end_is_one_word_again():
+    from assistant.ingest.hyphens import join_broken
+
+    assert join_broken("la pré-", "vention des abus") == "la prévention des abus"
+    assert join_broken("les procé-", "dures pénales") == "les procédures pénales"
+    assert join_broken("une sous-", "traitance") == "une sous-traitance"
+    assert join_broken("les ado-", "lescents et les enfants") == "les adolescents et les enfants"
 
 
 def test_a_word_reads_as_it_prints(tmp_path):

@@ -17,6 +17,7 @@ from ..ids import RE_ITEM_LINE, RE_LABEL, RE_NUMBERED_LINE, RE_QUESTION_HEADER, 
 _SAME_PRINT = str.maketrans({"\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
                              "\ufeff": None, "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                              "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+CELLS = " | "  # between the cells of a table's row: every reader writes a row as one line, its cells so joined
 MAX_PARAGRAPHS = 20_000  # paragraphs (non-blank lines) in one reply: more is not a reply, and would embed for hours
 
 
@@ -156,13 +157,13 @@ def tab_row(line: str) -> str:
         return line
     cells = [c.strip() for c in line.strip().split("\t") if c.strip()]
     if len(cells) == 2 and cells[1].isdigit() and len(cells[1]) <= 3 and RE_QUESTION_HEADER.match(cells[0]):
-        return " | ".join(cells)  # a contents entry, a heading and its page: two cells (see is_contents_entry)
+        return CELLS.join(cells)  # a contents entry, a heading and its page: two cells (see is_contents_entry)
     lead = ""
     head = cells[0].rstrip(" :：") if cells else ""
     if cells and (RE_LABEL.fullmatch(head + " ") or RE_QUESTION_HEADER.fullmatch(head)
                   or not any(ch.isalnum() for ch in head)):
         lead, cells = cells[0] + " ", cells[1:]
-    return lead + (" | ".join(cells) if len(cells) > 1 else " ".join(cells))
+    return lead + (CELLS.join(cells) if len(cells) > 1 else " ".join(cells))
 
 
 def sha256_of(path: Path) -> str:

@@ -15,11 +15,11 @@ from ..ids import ids_in_list
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
-from .document import Document, contents_lines
+from .document import CELLS, Document, contents_lines
 from .items import ItemLines
 from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF,
                      RE_CLOSING_HEADING, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
-from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named
+from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named, shares_words
 from .readers import read_document
 from .references import resolve_positional_refs
 from .tables import TableRows
@@ -58,7 +58,7 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
         if notes:
             notes = not parser.header(line)
             continue
-        if " | " in line and parser.table_row(lineno, line):
+        if CELLS in line and parser.table_row(lineno, line):
             continue
         if parser.header(line):
             continue
@@ -232,7 +232,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
         question, inline = split_inline_answer(line)
         question = question.lstrip("-•►▪ ").strip()  # a bullet Word's list style put before it
         if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
-                and reads_as_question(question)):
+                and self.prose_question(question)):
             # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…")
             self.pending[-1].text += "\n" + question
             self.expect_question_text = False
@@ -240,6 +240,17 @@ class _Parser(ItemLines, WordingLines, TableRows):
                 self.answer_line(self.lineno, inline)
             return True
         return False
+
+    def prose_question(self, line: str) -> bool:
+        """The question in prose under a title-only header: a line that asks ("…?", "Please describe…"); a line that
+        only ends with a colon is the reply's own lead-in ("The penalties are the following:") unless it uses the
+        words of the question's wording."""
+        if not reads_as_question(line):
+            return False
+        if ends_as_question(line.rstrip(" :：*")) or reads_as_question(line.rstrip(" :：*")):
+            return True
+        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
+        return entry is None or shares_words(line, entry.texts)
 
     def open_question(self, num: str, title: str, text: str, expect: bool = True) -> None:
         """'Question 9. Criminalisation' (or just 'Question 9', its title then taken from the questionnaire)."""

@@ -10,6 +10,7 @@ from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, tab_
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
+from .aligned import aligned_tables
 from .wrapping import unwrap_text
 
 READERS: dict[str, Callable[[Path], Document]] = {
@@ -40,6 +41,7 @@ def read_document(path: Path | str) -> Document:
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
     if suffix in (".txt", ".md"):
+        doc.lines = aligned_tables(doc.lines)  # a table laid out with spaces: its rows as cells
         doc.lines = unwrap_text(doc.lines, furniture)  # a text saved with hard line breaks: its paragraphs joined
     if not any(line.strip() for line in doc.lines):
         raise ReadError(path, "has no text")

@@ -3,6 +3,7 @@ parser's walk reads its rows.  A part of the walk (parser._Parser), kept apart f
 
 from __future__ import annotations
 
+from .document import CELLS
 from .labels import QUESTION_COLUMNS, RE_ANSWER_LABEL, RE_ITEM_IN_CELL, RE_LEADING_NUMBER, TABLE_LABELS, leading_number
 from .questionnaire import normalise
 from .units import ends_as_sentence, reads_as_question
@@ -16,7 +17,7 @@ class TableRows:
         Under a header row that says which column holds the answers (« N° | Question | Réponse »), a row of that
         many cells is read by its columns, and a shorter one (merged cells: a title, a sub-question over its items)
         holds only question lines."""
-        cells = [c.strip() for c in line.split(" | ")]
+        cells = [c.strip() for c in line.split(CELLS)]
         if self.started and all(self.column_label(c) for c in cells):
             # the table's own header row, "Question | Answer", « Question | Réponse du Valdorre »
             self.columns = (len(cells), next((i for i, c in enumerate(cells) if normalise(c) not in QUESTION_COLUMNS),
@@ -33,7 +34,7 @@ class TableRows:
                 for item in items:  # "…please indicate if: a. …?": the wording, then an item of its own
                     if not self.header(item, table=True):
                         self.word_question(item)
-            answer = " | ".join(c for c in cells[split:] if c) if split < len(cells) else ""
+            answer = CELLS.join(c for c in cells[split:] if c) if split < len(cells) else ""
             if answer:
                 self.answer_line(lineno, answer)
             return True
@@ -41,7 +42,7 @@ class TableRows:
         while used < min(3, len(cells)) and self.header_cell(cells[used]):
             used += 1
         if used < len(cells) and used:
-            self.answer_line(lineno, " | ".join(cells[used:]))
+            self.answer_line(lineno, CELLS.join(cells[used:]))
         return used > 0
 
     def header_cell(self, cell: str) -> bool:

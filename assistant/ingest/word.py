@@ -12,7 +12,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from ..errors import ReadError
-from .document import MAX_PARAGRAPHS, Document, sha256_of, too_many_paragraphs
+from .document import CELLS, MAX_PARAGRAPHS, Document, sha256_of, too_many_paragraphs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
@@ -82,7 +82,7 @@ def _cell_text(tc: etree._Element) -> str:
     parts = []
     for block in _blocks(tc):
         if block.tag == _q("tbl"):
-            parts.append(" ".join(" | ".join(_row_cells(tr)) for tr in block.findall(_q("tr"))))
+            parts.append(" ".join(CELLS.join(_row_cells(tr)) for tr in block.findall(_q("tr"))))
         else:
             parts.append(" ".join(_run_text(block).split()))
     return " ".join(part for part in parts if part)
@@ -157,7 +157,7 @@ def read_docx(path: Path) -> Document:
             if len(blocks) > MAX_PARAGRAPHS:
                 raise too_many_paragraphs(path, f"more than {MAX_PARAGRAPHS:,}")
             if el.tag == _q("tbl"):
-                rows = [" | ".join(cells) for tr in el.findall(_q("tr")) if (cells := _row_cells(tr))]
+                rows = [CELLS.join(cells) for tr in el.findall(_q("tr")) if (cells := _row_cells(tr))]
                 blocks.extend([row] for row in rows)
                 continue
             lines = [line.rstrip() for line in _run_text(el).split("\n")]

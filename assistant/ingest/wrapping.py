@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .document import is_contents_entry
+from .document import CELLS, is_contents_entry
+from .hyphens import join_broken
 
 # a footnote's first line: a note number, superscript or set apart ("¹ Campaign…", "1 Campaign…")
 RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
@@ -32,8 +33,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool 
     previous one when it starts in lower case, or when the previous one ran to (nearly) the full width
     (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
     before a capital. A word broken at the line end is joined without a space: after a soft hyphen (dropped), and
-    after a hyphen before a lower-case letter (kept: "child-" / "friendly").  Footnote lines (`notes[i]`) stand
-    aside: a sentence the page broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
+    after a hyphen before a lower-case letter (hyphens.join_broken: "protec-" / "tion" is "protection", while
+    "child-" / "friendly" stays "child-friendly").  Footnote lines (`notes[i]`) stand aside: a sentence the page broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
     if widths is None:
         widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
     out: list[tuple[str, int]] = []
@@ -63,7 +64,7 @@ def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool 
             if prev.endswith(SOFT_HYPHEN):  # "protec\xad" + "tion": one word, as the reply wrote it
                 parts[-1] = prev[:-1] + line
             elif prev.endswith("-") and prev[-2:-1].isalpha() and line[0].islower():
-                parts[-1] = prev + line  # "child-" + "friendly": one word
+                parts[-1] = join_broken(prev, line)  # "protec-" + "tion", "child-" + "friendly": one word
             else:
                 parts.append(line)
         else:
@@ -109,7 +110,10 @@ def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     # the blank lines around a running header or footer are the page break's, not a paragraph's end
     around = {j for i in skip for j in (i - 1, i + 1) if 0 <= j < len(lines) and not lines[j].strip()}
     kept = [i for i in range(len(lines)) if i not in skip and i not in around]
+    # a table's row (aligned.py) stands alone, and so does the line after it
+    rows = [CELLS in lines[i] for i in kept]
+    breaks: list[bool | None] = [True if row or after else None for row, after in zip(rows, [False, *rows])]
     out = [""] * len(lines)
-    for text, start in unwrap([lines[i] for i in kept], [width] * len(kept)):
+    for text, start in unwrap([lines[i] for i in kept], [width] * len(kept), breaks):
         out[kept[start]] = text
     return out

@@ -18,6 +18,7 @@ import re
 import numpy as np
 
 from ..ids import id_under, ids_in_query
+from ..ingest.document import CELLS
 from ..model import Hit
 from ..store.lexical import bm25_tokens, rarity
 from .citations import passage_citation
@@ -64,11 +65,11 @@ def is_fragment(text: str, whole: str) -> bool:
 
 def _table_row(sentences: list[str], i: int) -> str:
     """A table row as "first cell — header: value; header: value" (its header is the block's first row)."""
-    row = [c.strip() for c in sentences[i].split(" | ")]
+    row = [c.strip() for c in sentences[i].split(CELLS)]
     j = i
-    while j > 0 and " | " in sentences[j - 1]:
+    while j > 0 and CELLS in sentences[j - 1]:
         j -= 1
-    header = [c.strip() for c in sentences[j].split(" | ")]
+    header = [c.strip() for c in sentences[j].split(CELLS)]
     if j == i or len(header) != len(row):
         return " — ".join(row)
     return f"{row[0]} — " + "; ".join(f"{h}: {v}" for h, v in zip(header[1:], row[1:]))
@@ -86,7 +87,7 @@ def _with_list(sentences: list[str], i: int) -> str:
 
 def quote(sentences: list[str], i: int) -> str:
     """Sentence i of an answer as it should be quoted."""
-    if " | " in sentences[i]:
+    if CELLS in sentences[i]:
         return _table_row(sentences, i)
     if sentences[i].rstrip().endswith(":"):
         return _with_list(sentences, i)
@@ -190,9 +191,9 @@ def choose_quotes(searcher, scores, hits: list[Hit], query: str, top: int = 3, s
         whole = h.passage.text
         for pos, (s, sim) in enumerate(zip(sentences, sims)):
             text = quote(sentences, pos)
-            if " | " not in s and (is_fragment(text, whole) and not (wants_link and RE_URL_ONLY.match(text))):
+            if CELLS not in s and (is_fragment(text, whole) and not (wants_link and RE_URL_ONLY.match(text))):
                 continue
-            if " | " in s and (pos == 0 or " | " not in sentences[pos - 1]):
+            if CELLS in s and (pos == 0 or CELLS not in sentences[pos - 1]):
                 continue  # a table's header row says nothing alone
             candidates.append((float(sim), rank, pos, text))
     if not candidates:

@@ -22,18 +22,41 @@ RE_QUESTION_HEADER = re.compile(
 # table cell)
 RE_QUESTION_ID_LINE = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\.?\s*)?\(?(?P<q>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|(?=\s*:?$)))?\.?\)?(?:\*\*)?\s*:?$", re.I)
-# "11.a <text>": an item straight under its question, its number before its own words (its question or its answer)
+    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|(?=\s*:?$)))?\.?\)?(?:\*\*)?\s*:?$", re.I)
+# "11.a <text>", "15 c) <text>", "14 (a) <text>", "Item 3(a): <text>": an item straight under its question, its
+# number before its own words (its question or its answer)
 RE_QUESTION_ITEM_TEXT = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})\.(?P<l>[a-f])(?![a-z])[.)]?(?:\*\*)?\s*[:\-–—]?\s+"
+    r"^(?:-\s*)?(?:\*\*)?(?:(?:item|re|ad)\s+)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])[.)]?|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))(?:\*\*)?\s*[:\-–—]?\s+"
     r"(?P<text>\S.*?)\s*$", re.I)
 # "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "Q.9.3", "9(3)", "Question 9, point 3", "9.1.a", "9.1 (a)",
 # "9.1 a)", "9.1 a" (alone),
 # "9.3 - the answer"
+# "Item 9.1(a)", "Re 13.1 c)", « Point 13.1 a) », "Questions 8.1 a) à c)": words a reply puts before a number
+_NUMBER_PREFIX = r"(?:(?:item|re|point|ad)\s+)?(?:(?:questions?|q)\.?\s*)?"
+# an item's letter after its sub-question's number: "9.1.a", "9.1 (a)", "9.1(a)", "9.1 a)", "9.1 a" (alone),
+# « 9.7 – b de posséder … ? » (a dash before it: only before the item's question or alone), "Question 6.2, point a";
+# and a range's last letter: "8.1 a) à c)", "1.2 (a) and (b)", "9.10 (a) to (c)" (the items answered together)
+_ITEM_LETTER = (r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$))"
+                r"|\s*[–—-]\s*(?P<l4>[a-f])(?=\s*$|\s.*\?\s*$)|,\s*point\s+(?P<l5>[a-f])(?![a-z]))"
+                r"(?:\s*(?:[–—-]|à|to|and|et|&)\s*\(?(?P<last>[a-f])\)(?![a-z])"
+                r"|\s*(?:à|to|and|et|&)\s+(?P<last2>[a-f])(?![a-z]))?")
 RE_NUMBERED_LINE = re.compile(
-    r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\.?\s*)?\(?(?P<q>\d{1,2})(?:\.|\((?=\d{1,2}\))|,?\s+point\s+)(?P<s>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$)))?"
+    rf"^(?:-\s*)?(?:\*\*)?{_NUMBER_PREFIX}\(?(?P<q>\d{{1,2}})(?:\.|\((?=\d{{1,2}}\))|,?\s+point\s+)(?P<s>\d{{1,2}})"
+    rf"(?:{_ITEM_LETTER})?"
     r"\.?\)?(?:\*\*)?(?:\s*[:\-–—]?\s+(?P<text>\S.*?)|\s*:?)\s*$", re.I)
+
+
+def item_letter(m: re.Match) -> str:
+    """The item letter a numbered line's match holds ("9.1 (a)" -> "a"), "" for none."""
+    groups = m.groupdict()
+    return next((groups[g] for g in ("l1", "l2", "l3", "l4", "l5") if groups.get(g)), "").lower()
+
+
+def range_end(m: re.Match) -> str:
+    """The last letter of a range of items a numbered line names ("8.1 a) à c)" -> "c"), "" for none."""
+    groups = m.groupdict()
+    return (groups.get("last") or groups.get("last2") or "").lower()
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
 # "a. text", "(b) text", "**a. text?**", "**a)** text": a lettered item line (bold markers kept out of the text)

@@ -466,3 +466,86 @@ N° | Question | Réponse de la République de Freedonia
         (["13.1.c"], "Non."), (["13"], "Quatorze enquêteurs.")]
     assert "Activités visant les enfants témoins" in reply.answers[0].question_text
     assert "Veuillez préciser quelles entités" in reply.answers[3].question_text
+
+
+def test_item_numbers_written_the_ways_replies_write_them(tmp_path):
+    """An item's number before its answer ("Item 9.1(a):", "Re 9.1 b)", "Question 9.1, point c"), a range of items
+    answered together ("9.4 (a) and (b)", "Questions 9.7 a) à c)"), an item under its question ("11 (a)", "11 b)"),
+    and a dash before an item's letter and its question (« 9.7 – d … ? »)."""
+    text = """Replies of Freedonia to the thematic questionnaire
+
+Legislation
+
+Question 9. Criminalisation
+
+9.1. Does national law criminalise cases when adults:
+
+Item 9.1(a): Yes, under Article 10 of the Penal Code.
+
+Re 9.1 b) Yes, under Article 11.
+
+Question 9.1, point c Yes, under Article 12.
+
+9.4 (a) and (b) Yes: Article 10 covers written and audio content as well.
+
+9.4 (c) No.
+
+9.7. Does national law criminalise cases when children:
+
+Questions 9.7 a) à c)
+
+Answer: No, below the age of 16.
+
+9.7 – d distribute or transmit self-generated sexually explicit images and/or videos of themselves to adults?
+
+Yes, from the age of 16.
+
+Question 11. Sexual coercion and extortion
+
+11 (a) Article 20 punishes sexual extortion with one to eight years.
+
+11 b) See the answer to 11 (a).
+"""
+    reply = parse_reply(Document(tmp_path / "Some_Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.1.b"], ["9.1.c"], ["9.4"], ["9.4.c"],
+                                                       ["9.7"], ["9.7.d"], ["11.a"], ["11.b"]]
+    assert [a.text for a in reply.answers] == [
+        "Yes, under Article 10 of the Penal Code.", "Yes, under Article 11.", "Yes, under Article 12.",
+        "Yes: Article 10 covers written and audio content as well.", "No.", "No, below the age of 16.",
+        "Yes, from the age of 16.", "Article 20 punishes sexual extortion with one to eight years.",
+        "See the answer to 11 (a)."]
+
+
+def test_a_reply_speaking_of_itself_by_its_form_and_a_reworded_follow_up(tmp_path):
+    """« Réponse de la Principauté : » is a label like « Réponse : »; an item under its question as « 15 c) … ? »;
+    a follow-up prompt reworded (« Dans l'affirmative, merci de préciser … ») is the question's follow-up."""
+    text = """Réponse de la Principauté de Sarrelin au questionnaire thématique
+
+Poursuites
+
+Question 15 – Formation des professionnels
+
+Les infractions visées dans le présent questionnaire sont-elles traitées dans la formation des professionnels suivants :
+
+15 a) agents des services répressifs ?
+
+Réponse de la Principauté : Oui, un module de 12 heures.
+
+15 b) procureurs ?
+
+Réponse : Oui, une session de deux jours.
+
+15 c) juges ?
+
+Se reporter à la réponse à la question 15 b).
+
+Dans l'affirmative, merci de préciser le contenu de la formation dispensée et d'indiquer si elle est obligatoire.
+
+Réponse : La session comprend une demi-journée sur le cadre juridique.
+"""
+    reply = parse_reply(Document(tmp_path / "Reponse_Sarrelin.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["15.a"], ["15.b"], ["15.c"], ["15"]]
+    assert [a.text for a in reply.answers] == [
+        "Oui, un module de 12 heures.", "Oui, une session de deux jours.",
+        "Se reporter à la réponse à la question 15 b).", "La session comprend une demi-journée sur le cadre juridique."]
+    assert reply.answers[-1].question_text.startswith("→ Dans l'affirmative, merci de préciser")

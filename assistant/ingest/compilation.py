@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..ids import RE_NUMBERED_LINE, RE_QUESTION_HEADER
+from ..ids import RE_NUMBERED_LINE, RE_QUESTION_HEADER, item_letter
 from ..model import Reply, ReplyMeta
 from ..parties import canonical_party, convention_parties, fold
 from .document import Document
@@ -84,8 +84,7 @@ def party_sections(doc: Document, questions: tuple[str, ...], title: str = "") -
             current += [(lineno, f"Question {question}. {name}:")] + ([(lineno, sub)] if sub else [])
         elif current is not None:
             current.append((lineno, line))
-        elif (m := RE_NUMBERED_LINE.match(line.strip())) and str(int(m["q"])) == question and not m["l1"] \
-                and not m["l2"] and not m["l3"]:
+        elif (m := RE_NUMBERED_LINE.match(line.strip())) and str(int(m["q"])) == question and not item_letter(m):
             if (sid := f"{question}.{int(m['s'])}") not in printed:
                 printed.append(sid)
     return sections

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..ids import item_letter
 from .questionnaire import NEXT_RATIO, matches_any
 from .units import Node, ends_as_question, reads_as_question, split_inline_answer
 
@@ -68,7 +69,7 @@ class ItemLines:
 
     def item_line(self, m: re.Match) -> bool:
         """"11.a <the answer>" or "11.a <the item's question>? <answer>": an item straight under its question."""
-        q, letter = str(int(m["q"])), m["l"].lower()
+        q, letter = str(int(m["q"])), item_letter(m)
         entry = self.known.get(f"{q}.{letter}") if self.known else None
         if entry is None or entry.kind != "item" or not self.qnum or int(q) < int(self.qnum):
             return False
@@ -96,7 +97,7 @@ class ItemLines:
 
     def question_id(self, m: re.Match, table: bool) -> bool:
         """'11.a' (an item straight under its question), or in a table a bare '12'."""
-        q, letter = str(int(m["q"])), (m["l1"] or m["l2"] or m["l3"] or "").lower()
+        q, letter = str(int(m["q"])), item_letter(m)
         entry = self.known.get(f"{q}.{letter}" if letter else q) if self.known else None
         if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum)):
             return False

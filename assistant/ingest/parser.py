@@ -11,7 +11,7 @@ from ..ids import RE_NUMBERED_LINE as RE_NUMBERED
 from ..ids import RE_QUESTION_HEADER as RE_QUESTION
 from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
 from ..ids import RE_QUESTION_ITEM_TEXT
-from ..ids import ids_in_list
+from ..ids import ids_in_list, item_letter, range_end
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
@@ -23,7 +23,7 @@ from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matc
 from .readers import read_document
 from .references import resolve_positional_refs
 from .tables import TableRows
-from .titlepage import compilation_question, party_name, read_meta
+from .titlepage import RE_STATE_ALONE, compilation_question, party_name, read_meta
 from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer, split_items)
 from .wording import WordingLines
@@ -267,7 +267,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
     def labels_party(self, who: str | None) -> bool:
         """An answer label names no one ("Answer:") or a Party ("Réponse du Valdorre :"); "Reply from the Ministry of
         Justice:" says who answered, and stays."""
-        if not who:
+        if not who or RE_STATE_ALONE.match(who.strip()):  # « Réponse de la Principauté : »
             return True
         name = re.sub(r"^(?:the|la|le|les|l['’])\s*", "", who.strip(), flags=re.I)
         return canonical_party(name) is not None or fold(party_name(name)) == fold(self.meta.party or "")
@@ -275,11 +275,15 @@ class _Parser(ItemLines, WordingLines, TableRows):
     def numbered(self, m: re.Match, line: str) -> bool:
         """'9.3. What…?', bare '9.3', '(9.3)', 'Q9.3', '9.1.a' or '9.3 <the answer itself>'."""
         q, s = str(int(m["q"])), str(int(m["s"]))
-        letter = (m["l1"] or m["l2"] or m["l3"] or "").lower()
+        letter, last = item_letter(m), range_end(m)
         text, inline = split_inline_answer((m["text"] or "").strip())
         if inline:
             line = line[:line.rindex("?") + 1]
         sub_id = f"{q}.{s}"
+        if last:  # "8.1 a) à c)", "1.2 (a) and (b) Yes, …": the items answered together; what follows is the answer
+            if text and not ends_as_question(text):
+                inline, text = " ".join(part for part in (text, inline) if part), ""
+            letter, text = "", f"{letter} – {last}"
         if RE_JOINT_REST.match(text):
             # "Q2.1 and Q2.2 (joint reply)": a heading over several sub-questions, not an answer; those it names
             # and the reply does not ask again share the answer that follows
@@ -290,6 +294,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
             # the same sub-question's next answer)
             if self.sub is not None and self.sub.qid == sub_id and self.unit is not None and self.unit.lines:
                 self.ask(Node(sub_id, "sub", f"{sub_id} {text}", sub_id))
+                if inline:
+                    self.answer_line(self.lineno, inline)
                 return True
             text = ""
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None

@@ -17,17 +17,22 @@ RE_ROUND = re.compile(r"\b(\d+)(?:(?:st|nd|rd|th)\s+(?:thematic\s+)?monitoring\s
 # line above), then the Party's name
 RE_REPLIES = re.compile(r"^repl(?:y|ies) (?:to|of|from)\b|\brepl(?:y|ies) to the (?:\w+ )?questionnaire\W*$"
                         r"|^réponses? (?:au|à|aux)\b|\bréponses? au questionnaire(?: thématique)?\W*$", re.I)
+# the forms of a State, in English and French: "Republic (of)", « Principauté (de) »
+FORMS_EN = r"(?:republic|kingdom|principality|grand duchy)"
+FORMS_FR = r"(?:république|royaume|principauté|grand-duché)"
+# a State named by its form alone, as a reply speaks of itself: « Réponse de la Principauté : », "the Government"
+RE_STATE_ALONE = re.compile(rf"^(?:the\s+|la\s+|le\s+|l['’]\s*)?(?:{FORMS_EN}|{FORMS_FR}|government|gouvernement|"
+                            r"state|état)$", re.I)
 # what may stand before a Party's name on its line: "Replies of", « Réponses de la », "Country:", « État partie : »,
 # and an official form ("Republic of", « République de »)
 RE_PARTY_PREFIX = re.compile(
     r"^(?:(?:repl(?:y|ies) (?:of|from)(?: the)?|réponses? (?:de la|de l['’]|du|des|de|d['’]))\s*"
     r"|(?:country|party|state party|pays|état partie|partie)\s*:\s*)?"
-    r"(?:(?:the )?(?:government of the |government of )?(?:republic|kingdom|principality|grand duchy) of(?: the)?\s+"
+    rf"(?:(?:the )?(?:government of the |government of )?{FORMS_EN} of(?: the)?\s+"
     r"|(?:the )?government of(?: the)?\s+"
-    r"|(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
+    rf"|(?:la |le )?{FORMS_FR} (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
 # a Party's official form on a title page's line of its own: "REPUBLIC OF THESSIA", « GRAND-DUCHÉ D'AUBRAC »
-RE_OFFICIAL_FORM = re.compile(r"^(?:the )?(?:republic|kingdom|principality|grand duchy) of\s+\S"
-                              r"|^(?:la |le )?(?:république|royaume|principauté|grand-duché) (?:de|du|d['’])", re.I)
+RE_OFFICIAL_FORM = re.compile(rf"^(?:the )?{FORMS_EN} of\s+\S|^(?:la |le )?{FORMS_FR} (?:de|du|d['’])", re.I)
 # the Party within the line: "Replies (submitted by) Freedonia to the thematic questionnaire", « Réponse du Valdorre au
 # questionnaire thématique », « Réponses de la Belgique au questionnaire »
 RE_REPLIES_OF = re.compile(r"^(?:(?:repl(?:y|ies)|answers?|responses?) (?:(?:submitted|provided|sent|given) )?"

@@ -61,12 +61,18 @@ QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "ha
                   "which", "who", "whom", "when", "where", "why", "can", "could", "should", "to what", "in what",
                   # the French questionnaire's openings
                   "veuillez", "existe-t-il", "existe-t-elle", "y a-t-il", "quel", "quelle", "quels", "quelles",
-                  "comment", "pourquoi", "qui", "où", "quand", "dans quelle", "dans quelles", "en quoi")
+                  "comment", "pourquoi", "qui", "où", "quand", "dans quelle", "dans quelles", "en quoi",
+                  "merci de", "prière de")
+
+
+# what may open a request before its verb: "If so, please …", « Dans l'affirmative, veuillez … »
+RE_IF_SO = re.compile(r"^(?:if so|if yes|if not|where applicable|dans l['’]affirmative|dans la négative|le cas échéant|"
+                      r"si oui|si tel est le cas)\s*[,:]?\s*", re.I)
 
 
 def reads_as_question(line: str) -> bool:
     """A questionnaire sentence: it asks ("…?"/"…:") or opens the way questions and requests do."""
-    words = line.lower().split()
+    words = RE_IF_SO.sub("", line.strip()).lower().split()
     return ends_as_question(line) or bool(words) and (
         words[0] in QUESTION_WORDS or " ".join(words[:2]) in QUESTION_WORDS
     )

@@ -24,10 +24,11 @@ RE_QUESTION_ID_LINE = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:Question|Q)\.?\s*)?\(?(?P<q>\d{1,2})"
     r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|(?=\s*:?$)))?\.?\)?(?:\*\*)?\s*:?$", re.I)
 # "11.a <text>", "15 c) <text>", "14 (a) <text>", "Item 3(a): <text>": an item straight under its question, its
-# number before its own words (its question or its answer)
+# number before its own words (its question or its answer); "4 (a) and (b) <text>": its items answered together
 RE_QUESTION_ITEM_TEXT = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:item|re|ad)\s+)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])[.)]?|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))(?:\*\*)?\s*[:\-–—]?\s+"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])[.)]?|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))"
+    r"(?:\s*(?:[–—-]|à|to|and|et|&)\s*\(?(?P<last>[a-f])\)(?![a-z]))?(?:\*\*)?\s*[:\-–—]?\s+"
     r"(?P<text>\S.*?)\s*$", re.I)
 # "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "Q.9.3", "9(3)", "Question 9, point 3", "9.1.a", "9.1 (a)",
 # "9.1 a)", "9.1 a" (alone),

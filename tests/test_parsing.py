@@ -549,3 +549,44 @@ Réponse : La session comprend une demi-journée sur le cadre juridique.
         "Oui, un module de 12 heures.", "Oui, une session de deux jours.",
         "Se reporter à la réponse à la question 15 b).", "La session comprend une demi-journée sur le cadre juridique."]
     assert reply.answers[-1].question_text.startswith("→ Dans l'affirmative, merci de préciser")
+
+
+def test_follow_ups_under_a_title_of_their_own_items_answered_together_and_an_annex(tmp_path):
+    """"Follow-up – Number of victims supported The table …" is the question's follow-up answered (its prompt the
+    questionnaire's closest one); "4 (a) and (b) …" answers a question's items together; an annex after the last
+    question's answer is no answer."""
+    text = """Reply of the Republic of Freedonia to the thematic questionnaire
+
+Prevention
+
+Question 4. Higher education curriculum and continuous training
+
+4 (a) and (b) Initial training includes a compulsory course of 30 hours.
+
+Protection
+
+Question 6. Assistance to victims
+
+6.2. What legislative or other measures have been taken to ensure that victims receive support?
+
+6.2 (a) The Victims' Rights Act grants every child victim a support person.
+
+6.2 (b) Idem.
+
+Follow-up – Number of victims supported The hotline received 2,067 reports in 2018.
+
+Question 16. International co-operation
+
+16.2 Same measures as under 16.1.
+
+ANNEX – LIST OF RELEVANT LEGISLATION
+
+1. Criminal Code of Freedonia (Law No. 41/2003).
+"""
+    reply = parse_reply(Document(tmp_path / "Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [
+        (["4"], "Initial training includes a compulsory course of 30 hours."),
+        (["6.2.a"], "The Victims' Rights Act grants every child victim a support person."), (["6.2.b"], "Idem."),
+        (["6"], "Number of victims supported The hotline received 2,067 reports in 2018."),
+        (["16.2"], "Same measures as under 16.1.")]
+    assert reply.answers[3].question_text.startswith("→ Please provide, if any, information on the number of victims")

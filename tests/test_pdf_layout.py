@@ -328,3 +328,26 @@ def test_a_dash_opens_a_list_item_after_a_lead_in_not_inside_a_sentence():
     layout = [None, False, False, True, False]  # the list set as one paragraph, as a justified PDF spaces it
     assert [text for text, _ in unwrap(lines, breaks=layout)] == [
         lines[0], lines[1], lines[2], f"{lines[3]} {lines[4]}"]
+
+
+def test_a_note_number_raised_in_a_sentence_is_no_part_of_it(tmp_path):
+    """"Not applicable.⁴" and "in 2014¹" set as small raised digits (here by a text rise) read "Not applicable." and
+    "in 2014"; the notes at the page's foot keep their numbers."""
+    pdf = RunningPdf(HEADER, on_title_page=False)
+    pdf.add_page()
+    for words, note in [("Convention in 2014", "1"), ("Not applicable.", "4")]:
+        pdf.write(5, words)
+        pdf.char_vpos = "SUP"
+        pdf.write(5, note)
+        pdf.char_vpos = "LINE"
+        pdf.ln(8)
+    pdf.set_y(-40)
+    pdf.set_font(size=7)
+    pdf.write(4, "1 Law No. 19/2014 on the ratification.")
+    pdf.ln(5)
+    pdf.write(4, "4 Upon ratification, a reservation was made.")
+    path = tmp_path / "notes.pdf"
+    pdf.output(str(path))
+    lines = [line for line in read_document(path).lines if line.strip()]
+    assert "Convention in 2014" in lines and "Not applicable." in lines
+    assert "4 Upon ratification, a reservation was made." in lines

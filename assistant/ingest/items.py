@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..ids import item_letter
+from ..ids import item_letter, range_end
 from .questionnaire import NEXT_RATIO, matches_any
 from .units import Node, ends_as_question, reads_as_question, split_inline_answer
 
@@ -77,6 +77,13 @@ class ItemLines:
             self.open_question(q, "", "", expect=False)
         if f"{q}.{letter}" in self.asked:
             return False
+        if range_end(m):  # "4 (a) and (b) Initial training …": the question's items answered together
+            if self.unit is not None and self.unit.lines:
+                self.ask(self.qnode)
+            self.sub = self.qnode
+            self.expect_question_text = False
+            self.answer_line(self.lineno, m["text"])
+            return True
         self.sub = self.qnode
         question, inline = split_inline_answer(m["text"])
         if ends_as_question(question) or reads_as_question(question):

@@ -38,6 +38,9 @@ RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de b
 RE_CLOSING_HEADING = re.compile(r"^(?:\*\*)?(?:concluding|closing|final)\s+(?:remarks|observations|comments)|"
                                 r"^(?:\*\*)?(?:remarques|observations)\s+(?:finales|conclusives)|^(?:\*\*)?conclusions?"
                                 r"(?:\*\*)?\s*:?$", re.I)
+# an annex after the last question's answers: "ANNEX – LIST OF RELEVANT LEGISLATION", « Annexe 2 : textes »
+RE_ANNEX_HEADING = re.compile(r"^(?:\*\*)?(?:annex(?:e|es)?|appendix|appendices)(?:\s+[IVX\d]{1,4})?"
+                              r"(?:\s*[–—:.-]\s*[^.]{1,80})?(?:\*\*)?$", re.I)
 # a footnote: "[1] …", "(1) …", "1 …", "¹ …"
 RE_FOOTNOTE = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?\s|[¹²³⁴⁵⁶⁷⁸⁹])")
 # a title's own number: "11. Title", "11) Title", "11 – Title"
@@ -61,9 +64,10 @@ def roman_item(line: str) -> tuple[str, str] | None:
 # a follow-up's own number in a table's first cell: « Q.1 suivi », « 13 (complément) », "Q15 follow-up"
 RE_FOLLOWUP_OF = re.compile(r"^(?:Q\.?\s*|Question\s+)?(?P<q>\d{1,2})\s*\(?\s*(?:suivi|compl[ée]ment|follow[- ]?ups?|"
                             r"supplementary)\s*\)?\s*:?$", re.I)
-# "Follow-up Please specify…?" (no colon: a table's question cell), when the rest reads as a question
+# "Follow-up Please specify…?" (no colon: a table's question cell), when the rest reads as a question; "Follow-up –
+# Number of victims The table below…" (a dash: the rest is the follow-up's answer, under a title of its own)
 RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]ment demand[ée])(?:\*\*)?\s+"
-                              r"(?P<rest>[A-ZÀ-Ö].*)$", re.I)
+                              r"(?P<dash>[–—-]\s+)?(?P<rest>[A-ZÀ-Ö].*)$", re.I)
 # where one table cell runs a question into its first item ("…contain any reference to: 8.1.a self-generated…?",
 # "…please indicate if: a. there is…?"): the cell's paragraphs, joined by the reader
 RE_ITEM_IN_CELL = re.compile(r"(?<=[:?])\s+(?=(?:\d{1,2}\.\d{1,2}\.?[a-f]|\d{1,2}\.[a-f]|\(?[a-f][.)])\s)")

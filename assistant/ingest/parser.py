@@ -18,7 +18,7 @@ from ..parties import canonical_party, fold
 from .document import CELLS, Document, contents_lines
 from .items import ItemLines
 from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF,
-                     RE_CLOSING_HEADING, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
+                     RE_ANNEX_HEADING, RE_CLOSING_HEADING, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named, shares_words
 from .readers import read_document
 from .references import resolve_positional_refs
@@ -64,7 +64,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
             continue
         if parser.started and RE_NOTES_HEADING.match(line) and RE_FOOTNOTE.match(
                 next((text for _, text in lines[n + 1:] if text.strip()), "")) or (
-                RE_CLOSING_HEADING.match(line) and len(line.split()) <= 4 and parser.last_question()):
+                (RE_CLOSING_HEADING.match(line) and len(line.split()) <= 4 or RE_ANNEX_HEADING.match(line))
+                and parser.last_question()):
             parser.flush()
             notes = True  # footnotes, or the remarks closing the reply after its last question: not an answer
             continue
@@ -182,10 +183,17 @@ class _Parser(ItemLines, WordingLines, TableRows):
         if not label and (of := RE_FOLLOWUP_OF.match(line)) and of["q"].lstrip("0") == self.qnum:
             label, alone = of, True  # « Q.1 suivi », « 13 (complément) »: its prompt in the next cell
         bare = RE_FOLLOWUP_BARE.match(line) if not label else None  # "Follow-up Please specify…?" (a table's cell)
-        if (label or bare and reads_as_question(bare["rest"])) and self.qnum \
+        answered = bare is not None and bool(bare["dash"]) and not reads_as_question(bare["rest"])
+        if (label or bare and (answered or reads_as_question(bare["rest"]))) and self.qnum \
                 and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
             # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions");
             # "Follow-up b. …" under the prompt is its next item
+            if answered:  # "Follow-up – Number of victims The table below …": the follow-up's answer
+                prompt = entry.closest_followup(bare["rest"][:60], self.meta.language)
+                self.ask(node := Node(self.qnum, "arrow", f"→ {prompt}", f"Question {self.qnum} →"))
+                self.sub = node
+                self.answer_line(self.lineno, bare["rest"])
+                return True
             prompt = bare["rest"] if bare else label.group(0).strip(' *:：') if alone else label.group(1)
             line = prompt if RE_ITEM.match(prompt) and self.sub is not None and self.sub.kind == "arrow" \
                 else f"→ {prompt}"

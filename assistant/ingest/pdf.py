@@ -65,12 +65,24 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
     if "".join(t for t, _ in fragments) != text:
         return lines, spans
     index = 0
+    kept: list[str] = []
     for fragment, span in fragments:
+        if spans[index] is not None and is_note_mark(fragment, span, spans[index]):
+            continue  # "Not applicable.⁴": the note's number is no part of the sentence
+        kept.append(fragment)
         for n, piece in enumerate(fragment.split("\n")):
             index += n > 0
             if piece.strip() and spans[index] is None:
                 spans[index] = span
-    return lines, spans
+    return "".join(kept).split("\n"), spans
+
+
+def is_note_mark(fragment: str, span: Span, line: Span) -> bool:
+    """A footnote's number set in a sentence: a digit or two, smaller than the line's type and not below its baseline
+    (raised by its position, or by a text rise pypdf does not report)."""
+    height, size = span
+    return (fragment.strip().isdigit() and len(fragment.strip()) <= 2 and "\n" not in fragment
+            and size <= SMALL * line[1] and height >= line[0] - 0.05 * line[1])
 
 
 def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = None) -> tuple[list[str], list[int]]:

@@ -84,17 +84,34 @@ class Entry:
     def followup_items(self, prompt: str) -> list[tuple[str, tuple[str, ...]]]:
         """The lettered items of the follow-up prompt closest to `prompt` ("As regards law enforcement, please indicate
         if:" then "a. there is a victim identification function?"): (letter, its wordings in each language)."""
-        pairs = list(zip(self.followups, self.followups_fr or self.followups))
-        if not pairs:
+        chosen = self._closest_followup(prompt)
+        if chosen is None:
             return []
-        line = normalise(prompt)
-
-        def closeness(pair: tuple[str, str]) -> float:
-            return max(SequenceMatcher(None, line, normalise(f.split("\n", 1)[0]), autojunk=False).ratio() for f in pair)
-
-        chosen = max(pairs, key=closeness)
         items = [[RE_FOLLOWUP_ITEM.match(ln) for ln in f.split("\n")[1:]] for f in chosen]
         return [(m[1], tuple(dict.fromkeys(x[2] for x in ms if x))) for ms in zip(*items) if (m := ms[0])]
+
+    def _closest_followup(self, prompt: str) -> tuple[str, str] | None:
+        """The follow-up prompt (English, French) closest to `prompt`, by its first line: by the words they share
+        (stop words too: both prompts are the questionnaire's), then by their characters."""
+        pairs = list(zip(self.followups, self.followups_fr or self.followups))
+        if not pairs:
+            return None
+        line = normalise(prompt)
+        words = set(line.split())
+
+        def closeness(pair: tuple[str, str]) -> tuple[int, float]:
+            """Words shared (a reply's short title for it: "Links to materials"), then characters."""
+            firsts = [normalise(f.split("\n", 1)[0]) for f in pair]
+            return (max(len(words & set(f.split())) for f in firsts),
+                    max(SequenceMatcher(None, line, f, autojunk=False).ratio() for f in firsts))
+
+        return max(pairs, key=closeness)
+
+    def closest_followup(self, prompt: str, language: str = "en") -> str:
+        """The follow-up prompt closest to `prompt` (a reply's own title for it: "Number of victims supported"), in
+        French for 'fr'; "" for a question without follow-ups."""
+        chosen = self._closest_followup(prompt)
+        return "" if chosen is None else chosen[1 if language == "fr" else 0]
 
     def in_language(self, language: str) -> tuple[str, str]:
         """(title, text) in French for 'fr' where the questionnaire has it, else in English."""

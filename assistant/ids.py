@@ -36,9 +36,10 @@ RE_QUESTION_ITEM_TEXT = re.compile(
 # "Item 9.1(a)", "Re 13.1 c)", « Point 13.1 a) », "Questions 8.1 a) à c)": words a reply puts before a number
 _NUMBER_PREFIX = r"(?:(?:item|re|point|ad)\s+)?(?:(?:questions?|q)\.?\s*)?"
 # an item's letter after its sub-question's number: "9.1.a", "9.1 (a)", "9.1(a)", "9.1 a)", "9.1 a" (alone),
-# « 9.7 – b de posséder … ? » (a dash before it: only before the item's question or alone), "Question 6.2, point a";
+# « 9.7 – b de posséder … ? » (a dash before it: only before the item's question or alone), "Question 6.2, point a",
+# "Q9.7a –";
 # and a range's last letter: "8.1 a) à c)", "1.2 (a) and (b)", "9.10 (a) to (c)" (the items answered together)
-_ITEM_LETTER = (r"(?:\.(?P<l1>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$))"
+_ITEM_LETTER = (r"(?:\.(?P<l1>[a-f])(?![a-z])|(?P<l6>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$))"
                 r"|\s*[–—-]\s*(?P<l4>[a-f])(?=\s*$|\s.*\?\s*$)|,\s*point\s+(?P<l5>[a-f])(?![a-z]))"
                 r"(?:\s*(?:[–—-]|à|to|and|et|&)\s*\(?(?P<last>[a-f])\)(?![a-z])"
                 r"|\s*(?:à|to|and|et|&)\s+(?P<last2>[a-f])(?![a-z]))?")
@@ -51,7 +52,7 @@ RE_NUMBERED_LINE = re.compile(
 def item_letter(m: re.Match) -> str:
     """The item letter a numbered line's match holds ("9.1 (a)" -> "a"), "" for none."""
     groups = m.groupdict()
-    return next((groups[g] for g in ("l1", "l2", "l3", "l4", "l5") if groups.get(g)), "").lower()
+    return next((groups[g] for g in ("l1", "l2", "l3", "l4", "l5", "l6") if groups.get(g)), "").lower()
 
 
 def range_end(m: re.Match) -> str:

@@ -441,25 +441,33 @@ Réponse : Oui, depuis 2015.
                                                     ("T-ES(2017)ICT-NV_Norvik.docx", "Norvik", "en"),
                                                     ("T-ES(2017)ICT-BV_Belvaux.docx", "Belvaux", "fr"),
                                                     ("T-ES(2017)ICT-TS_Thessia.txt", "Thessia", "en"),
-                                                    ("T-ES(2017)ICT-AB_Aubrac.pdf", "Aubrac", "fr")])
+                                                    ("T-ES(2017)ICT-AB_Aubrac.pdf", "Aubrac", "fr"),
+                                                    ("T-ES(2017)ICT-CV_Corvena.pdf", "Corvena", "en"),
+                                                    ("T-ES(2017)ICT-SR_Sarrelin.docx", "Sarrelin", "fr")])
 def test_the_held_out_word_and_pdf_replies_parse_as_written(name, party, language):
     """Kestria (Word: question-and-reply tables, "Reply:" labels, endnotes), Norvik (Word: every question number
     from Word's automatic numbering, none in the text), Belvaux (Word: « N° | Question | Réponse » tables, numbers
     written many ways, a contents list with tabs), Thessia (text: hard line breaks, page furniture without numbers,
-    "Question 9, point 3") and Aubrac (PDF: a contents page with
-    dot leaders, running header and footer, footnotes at the foot of pages, sentences broken by page breaks), written
+    "Question 9, point 3"), Aubrac (PDF: a contents page with dot leaders, running header and footer, footnotes at the
+    foot of pages, sentences broken by page breaks), Corvena (PDF: item numbers in a dozen notations, follow-ups under
+    titles of their own, an annex) and Sarrelin (Word: « 9.7 – b », « 15 c) », « Réponse de la Principauté : »), written
     for this project's held-out figures: every questionnaire id is answered, nothing of the contents page, the
     furniture or a table's header row is answer text."""
     from assistant.ingest.questionnaire import missing_questions
 
     reply = parse_file(ROOT / "eval" / "replies" / name)
     assert (reply.meta.party, reply.meta.language) == (party, language)
-    # every questionnaire id answered (Belvaux leaves 8.3.b's answer cell empty)
-    assert [e.id for e in missing_questions(reply)] == (["8.3.b"] if party == "Belvaux" else [])
+    # every questionnaire id answered (Belvaux leaves 8.3.b's answer cell empty, Corvena 8.3.b)
+    assert [e.id for e in missing_questions(reply)] == (["8.3.b"] if party in ("Belvaux", "Corvena") else [])
     texts = [a.text for a in reply.answers]
-    assert not any("......" in t or "Question | Reply" in t or "Page " in t for t in texts)
+    assert not any("......" in t or "Question | Reply" in t or "Page " in t or "ANNEX" in t for t in texts)
     ids = [tuple(a.question_ids) for a in reply.answers]
-    assert ("2.1", "2.2") in ids and ("16.2",) in ids and ("9.3",) in ids
+    joint = ("2.1", "2.2") if party != "Sarrelin" else ("8.1",)  # Sarrelin answers 2.1 and 2.2 apart
+    assert joint in ids and ("16.2",) in ids and ("9.3",) in ids
+    if party in ("Corvena", "Sarrelin"):  # every item of 9.7 and 15 in its place, each follow-up the question's
+        assert [i for i in ids if i[0].startswith(("9.7", "15"))] == [("9.7",)] * (party == "Corvena") + [
+            (f"9.7.{x}",) for x in "abcdef"] + [("15.a",), ("15.b",), ("15.c",), ("15",)]
+        assert not any(t.startswith(("Follow-up", "Réponse de la Principauté")) for t in texts)
     if party == "Aubrac":  # « Les contenus écrits ou » / a footnote / « sonores sont traités … »: one sentence again
         assert any("Les contenus écrits ou sonores sont traités" in t for t in texts)
         assert sum(t.count("Veuillez") for t in texts) == 0  # every follow-up request is a question, not answer text

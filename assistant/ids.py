@@ -42,7 +42,7 @@ _NUMBER_PREFIX = r"(?:(?:item|re|point|ad)\s+)?(?:(?:questions?|q)\.?\s*)?"
 _ITEM_LETTER = (r"(?:\.(?P<l1>[a-f])(?![a-z])|(?P<l6>[a-f])(?![a-z])|\s*\((?P<l2>[a-f])\)|,?\s+(?P<l3>[a-f])(?:\)|\.(?=\s|$)|(?=\s*:?$))"
                 r"|\s*[–—-]\s*(?P<l4>[a-f])(?=\s*$|\s.*\?\s*$)|,\s*point\s+(?P<l5>[a-f])(?![a-z]))"
                 r"(?:\s*(?:[–—-]|à|to|and|et|&)\s*\(?(?P<last>[a-f])\)(?![a-z])"
-                r"|\s*(?:à|to|and|et|&)\s+(?P<last2>[a-f])(?![a-z]))?")
+                r"|\s*[–—-]\s*(?P<last3>[a-f])(?![a-z])|\s*(?:à|to|and|et|&)\s+(?P<last2>[a-f])(?![a-z]))?")
 RE_NUMBERED_LINE = re.compile(
     rf"^(?:-\s*)?(?:\*\*)?{_NUMBER_PREFIX}\(?(?P<q>\d{{1,2}})(?:\.|\((?=\d{{1,2}}\))|,?\s+point\s+)(?P<s>\d{{1,2}})"
     rf"(?:{_ITEM_LETTER})?"
@@ -58,7 +58,7 @@ def item_letter(m: re.Match) -> str:
 def range_end(m: re.Match) -> str:
     """The last letter of a range of items a numbered line names ("8.1 a) à c)" -> "c"), "" for none."""
     groups = m.groupdict()
-    return (groups.get("last") or groups.get("last2") or "").lower()
+    return (groups.get("last") or groups.get("last2") or groups.get("last3") or "").lower()
 # any line that opens as a question header does ("Question 9", "Q9.3", "**Question 12")
 RE_HEADER_START = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:Question|Q)\s*\d", re.I)
 # "a. text", "(b) text", "**a. text?**", "**a)** text": a lettered item line (bold markers kept out of the text)
@@ -118,6 +118,21 @@ def column_of(qid: str) -> str:
 def sort_key(qid: str) -> tuple:
     """Questionnaire order: 9 < 9.1 < 9.1.a < 9.2 < 9.10 < 10."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in qid.split("."))
+
+
+# an id as a reply writes it in its own text: "9.2", "9.4.a", "9.4 (a)", "11(a)", "15 b)", "Q9.7d", « 9.4 a) »
+WRITTEN_ID = r"(?<![\w.])(?:Q\.?\s?)?\d{1,2}(?:\.\d{1,2})?(?![\d])(?:\.?[a-f](?![\w])|\s?\([a-f]\)|\s[a-f]\))?"
+RE_WRITTEN_ID = re.compile(WRITTEN_ID, re.I)
+_RE_WRITTEN_PARTS = re.compile(r"(?:Q\.?\s?)?(\d{1,2}(?:\.\d{1,2})?)\.?\s?\(?([a-f])?", re.I)
+
+
+def written_ids(text: str) -> list[str]:
+    """Every id a reply's text writes, canonical: 'see 9.4 (a) and Q9.7d' -> ['9.4.a', '9.7.d']."""
+    out = []
+    for m in RE_WRITTEN_ID.finditer(text):
+        parts = _RE_WRITTEN_PARTS.match(m.group(0))
+        out.append(canonical_id(parts[1] + (f".{parts[2]}" if parts[2] else "")))
+    return out
 
 
 def ids_in_list(text: str) -> list[str]:

@@ -92,6 +92,40 @@ def test_cross_references(portugal):
     assert by_id(portugal, "9.3")[0].refs == []
 
 
+@pytest.mark.parametrize("text, refs", [
+    ("As for 9.4 (a).", ["9.4.a"]), ("Cf. answer to question 11(a).", ["11.a"]),
+    ("Please refer to our reply under Question 15(b).", ["15.b"]), ("See our reply to Q9.2.", ["9.2"]),
+    ("See Q11(a).", ["11.a"]), ("Same measures as under 16.1.", ["16.1"]), ("Voir 9.2.", ["9.2"]),
+    ("Même réponse qu'au 9.4 a).", ["9.4.a"]), ("Cf. supra, réponse au point 9.2.", ["9.2"]),
+    ("Il est renvoyé à la réponse 11 a).", ["11.a"]), ("Se reporter à la réponse à la question 15 b).", ["15.b"]),
+    ("Same as under (e).", ["9.7.e"]), ("Idem.", ["<previous>"]), ("Voir ci-dessus.", ["<previous>"]),
+    ("Same as previous item.", ["<previous>"]), ("See paragraph 109 above.", ["<paragraph:109>"]),
+    ("For images, the penalties listed in the table under 9.3 apply; for text, a fine.", ["9.3"]),
+    # not pointers: an age, an article, a number the answer's later text mentions in passing
+    ("Cases against suspects under 18 are heard by a youth panel.", []),
+    ("Yes, under Article 12 of the Penal Code.", []),
+    ("Yes. " + "The school programme covers pictures, chats and voice notes in every grade. " * 4
+     + "Its results are described under 5.1.", []),
+])
+def test_a_pointer_is_read_however_the_reply_words_it(text, refs):
+    from assistant.ingest.references import find_refs
+
+    assert find_refs(text, ["9.7.f"], "9.7") == refs
+
+
+def test_a_pointer_to_a_numbered_paragraph_reaches_the_answer_holding_it(tmp_path):
+    """Replies that number every paragraph point to paragraphs: "See paragraph 21 above." is the answer holding 21."""
+    from assistant.ingest.references import resolve
+
+    text = ("Question 11. Sexual coercion and extortion\n\n"
+            "a. images and/or videos?\n\n20. Yes.\n\n21. Section 215 makes sexual extortion an offence.\n\n"
+            "b. other sexual content?\n\n22. See paragraph 21 above.\n")
+    doc = Document(tmp_path / "T-ES(2017)ICT-XX_Nowhere.txt", ["Legislation", ""] + text.splitlines(), "0" * 64)
+    reply = parse_reply(doc)
+    assert [(a.question_ids, a.refs) for a in reply.answers] == [(["11.a"], []), (["11.b"], ["11.a"])]
+    assert [reply.answers[j].question_ids for j in resolve(reply.answers, 1)] == [["11.a"]]
+
+
 def test_resolution_follows_chains(portugal):
     from assistant.ingest.references import resolve
 

@@ -18,13 +18,19 @@ from .document import Document
 from .language import guess_language
 from .parser import parse_lines
 from .questionnaire import load_questionnaire
-from .titlepage import RE_ROUND, TITLE_LINES, compilation_question, ordinal
+from .titlepage import (RE_FORM_AFTER, RE_OFFICIAL_FORM, RE_ROUND, TITLE_LINES, compilation_question, ordinal,
+                        party_name)
 
 RE_CODE = re.compile(r"\bT-ES\(\d{4}\)[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]")
 # bilingual headings that are not Parties: the Committee, the Convention, the document itself
 RE_NOT_A_PARTY = re.compile(r"\b(?:COMMITTEE|COMIT[ÉE]|CONVENTION|COUNCIL|CONSEIL|QUESTIONS?|COMPILATIONS?|"
                             r"LANZAROTE|REPL(?:Y|IES)|R[ÉE]PONSES?|ANNEXE?|CONTENTS?|SOMMAIRE|ENGLISH|ANGLAIS|"
                             r"FRENCH|FRAN[ÇC]AIS|VERSION|ORIGINAL)\b")
+# who answered, said under the Party's name: "Reply submitted by the Ministry of Justice.", « Réponse du Gouvernement
+# princier – Direction des Services judiciaires. »
+RE_ANSWERED_BY = re.compile(r"^(?:repl(?:y|ies)|answers?|responses?|réponses?|contribution)\s+(?:(?:submitted|provided|sent|"
+                            r"given|prepared|transmise?s?|fournies?|soumises?|préparée?s?)\s+)?(?:by|from|of|par|du|de la|"
+                            r"de l['’]|des|de)\s+[^:：]{3,160}$", re.I)
 META_FIELDS = ("doc_id", "round")  # what a user may set for a whole compilation; Party and language are per answer
 
 
@@ -33,13 +39,16 @@ def is_compilation(doc: Document) -> bool:
 
 
 def party_heading(line: str) -> str | None:
-    """The Party a heading line names: a Party's name in capitals, alone or as "NAME / NOM"; else None.
+    """The Party a heading line names: a Party's name in capitals, alone, as "NAME / NOM" or with its form ("CORVALIA
+    (REPUBLIC OF)", "REPUBLIC OF CORVALIA"); else None.
 
     A bilingual capitals heading naming no known Party is still taken for one ("EASTLAND / ESTLANDE"), but a
     single capitals word is not (it may be an acronym in an answer)."""
     text = line.strip().strip("*#_ ").rstrip(":").strip()
     if not text or len(text) > 80 or not text.isupper() or any(ch.isdigit() for ch in text):
         return None
+    if (formed := RE_FORM_AFTER.match(text)) or RE_OFFICIAL_FORM.match(text):
+        return party_name(formed["name"] if formed else text)  # "CORVALIA (REPUBLIC OF)", "REPUBLIC OF CORVALIA"
     halves = [half.strip() for half in text.split("/")]
     if len(halves) > 2 or not all(halves):
         return None
@@ -67,6 +76,7 @@ def party_sections(doc: Document, questions: tuple[str, ...], title: str = "") -
     numbers = {q.split(".")[0]: q for q in questions}
     sections: dict[str, list[tuple[int, str]]] = {}
     current: list[tuple[int, str]] | None = None
+    fresh = False  # nothing of the current Party's answer read yet
     question = questions[0].split(".")[0]
     printed: list[str] = []  # the sub-questions the current question's text prints
     for lineno, line in enumerate(doc.lines, start=1):
@@ -79,10 +89,13 @@ def party_sections(doc: Document, questions: tuple[str, ...], title: str = "") -
             entry = known.get(question)
             name = (title if len(questions) == 1 else "") or (entry.title if entry else "")
             sub = numbers[question] if "." in numbers[question] else printed[0] if len(printed) == 1 else ""
-            current = sections.setdefault(party, [])
+            current, fresh = sections.setdefault(party, []), True
             # "…:" so that no prose is taken for the question's text
             current += [(lineno, f"Question {question}. {name}:")] + ([(lineno, sub)] if sub else [])
         elif current is not None:
+            if fresh and RE_ANSWERED_BY.match(line.strip()):
+                continue  # who answered, right under the Party's name ("Reply submitted by …"): no answer
+            fresh = fresh and not line.strip()
             current.append((lineno, line))
         elif (m := RE_NUMBERED_LINE.match(line.strip())) and str(int(m["q"])) == question and not item_letter(m):
             if (sid := f"{question}.{int(m['s'])}") not in printed:

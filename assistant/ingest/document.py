@@ -17,6 +17,7 @@ from ..ids import RE_ITEM_LINE, RE_LABEL, RE_NUMBERED_LINE, RE_QUESTION_HEADER, 
 _SAME_PRINT = str.maketrans({"\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
                              "\ufeff": None, "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                              "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+RE_PARAGRAPH_NUMBER = re.compile(r"\(?\d{1,3}[.)]|§\s*\d{1,3}")  # "115.", "(12)", "§ 4": a paragraph's own number
 CELLS = " | "  # between the cells of a table's row: every reader writes a row as one line, its cells so joined
 MAX_PARAGRAPHS = 20_000  # paragraphs (non-blank lines) in one reply: more is not a reply, and would embed for hours
 
@@ -151,8 +152,8 @@ def contents_lines(lines: list[str]) -> set[int]:
 
 def tab_row(line: str) -> str:
     """A tab-separated table row as the readers write table rows ("Measure | Legal basis | Remarks"); a tab after a
-    number, letter, question label or bullet ("9.1<tab>Does national law…", "a)<tab>…", « Question 9 :<tab>… »,
-    "•<tab>…") is spacing, and so is a leading tab (indentation)."""
+    number, letter, question label, paragraph number or bullet ("9.1<tab>Does national law…", "a)<tab>…", « Question
+    9 :<tab>… », "115.<tab>Harlundic courts…", "•<tab>…") is spacing, and so is a leading tab (indentation)."""
     if "\t" not in line.strip():
         return line
     cells = [c.strip() for c in line.strip().split("\t") if c.strip()]
@@ -161,7 +162,7 @@ def tab_row(line: str) -> str:
     lead = ""
     head = cells[0].rstrip(" :：") if cells else ""
     if cells and (RE_LABEL.fullmatch(head + " ") or RE_QUESTION_HEADER.fullmatch(head)
-                  or not any(ch.isalnum() for ch in head)):
+                  or RE_PARAGRAPH_NUMBER.fullmatch(head) or not any(ch.isalnum() for ch in head)):
         lead, cells = cells[0] + " ", cells[1:]
     return lead + (CELLS.join(cells) if len(cells) > 1 else " ".join(cells))
 

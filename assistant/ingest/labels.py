@@ -26,8 +26,10 @@ RE_ANSWER_LABEL = re.compile(
 # heading ("Reply to question 9.2 applies." is answer text)
 RE_ANSWER_TO = re.compile(r"^(?:\*\*)?(?:answer|reply|response|r[ée]ponse)s?\s+(?:to|à)\s+(?:(?:the|la)\s+)?"
                           r"(?:questions?\s*|q\s*)?(?P<id>\d{1,2}\.\d{1,2}(?:\.?[a-f])?)(?:\*\*)?\s*[:：]?\s*$", re.I)
-# what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »
-RE_JOINT_REST = re.compile(r"^(?:and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?\d{1,2}\.\d{1,2}"
+# what follows a sub-question's number when one heading stands for several: "and Q2.2 (joint reply)", « et 2.2 »,
+# "to 9.3", « à 9.3 »: a range, every sub-question from the first to the last
+RE_JOINT_REST = re.compile(r"^(?:(?P<range>to|through|à|au|bis|a)|and|&|et|y|e|und|,|/)\s*(?:(?:questions?|q)\s*)?"
+                           r"\d{1,2}\.\d{1,2}"
                            r"|^\d{1,2}\.\d{1,2}\s*$", re.I)  # or a range's end, "2.1 – 2.2" (the dash read as spacing)
 # what follows a sub-question's number when its items are answered together: "1.2 a – b", « 9.10 a-c »
 RE_ITEM_RANGE = re.compile(r"^\(?[a-f]\)?\s*[–—-]\s*\(?[a-f]\)?$", re.I)

@@ -24,7 +24,7 @@ from .readers import read_document
 from .references import resolve_positional_refs
 from .tables import TableRows
 from .titlepage import RE_STATE_ALONE, compilation_question, party_name, read_meta
-from .units import (Node, Unit, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
+from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
                     split_inline_answer, split_items)
 from .wording import WordingLines
 
@@ -228,6 +228,9 @@ class _Parser(ItemLines, WordingLines, TableRows):
         items = split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []
         if inline and not (len(items) == 1 and self.known_item(items[0][0])):
             items = []  # an answer's own "a) Is it…? It is." is text, unless the questionnaire has that item
+        elif items and self.known is not None and not question.rstrip(" *").endswith("?") \
+                and not self.known_item(items[0][0]):
+            items = []  # "(a) under section 6, where …;" under Question 12, which has no items: the answer's points
         if items and self.sub is not None:
             for letter, text in items:
                 self.item(letter, f"{letter}. {text}")
@@ -292,10 +295,13 @@ class _Parser(ItemLines, WordingLines, TableRows):
             if text and not ends_as_question(text):
                 inline, text = " ".join(part for part in (text, inline) if part), ""
             letter, text = "", f"{letter} – {last}"
-        if RE_JOINT_REST.match(text):
-            # "Q2.1 and Q2.2 (joint reply)": a heading over several sub-questions, not an answer; those it names
-            # and the reply does not ask again share the answer that follows
-            self.joint = [i for i in ids_in_list(text) if i.split(".")[0] == q and i != sub_id]
+        if joint := RE_JOINT_REST.match(text):
+            # "Q2.1 and Q2.2 (joint reply)", "9.1 to 9.3": a heading over several sub-questions, not an answer; those
+            # it names (a range: every one between) and the reply does not ask again share the answer that follows
+            named = [i for i in ids_in_list(text) if i.split(".")[0] == q and i != sub_id]
+            if joint["range"] and named and "." in named[-1] and named[-1].count(".") == 1:
+                named = [f"{q}.{n}" for n in range(int(s) + 1, int(named[-1].split(".")[1]) + 1)]
+            self.joint = named
             text = ""
         elif RE_ITEM_RANGE.match(text):
             # "1.2 a – b": its items answered together, the sub-question's answer ("9.10 d – f" after "9.10 a – c":
@@ -308,9 +314,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
             text = ""
         entry = self.known.get(f"{sub_id}.{letter}" if letter else sub_id) if self.known else None
         sub_entry = self.known.get(sub_id) if self.known else None
-        if (not inline and entry is not None and text and not ends_as_question(text)
-                and not reads_as_question(text)
-                and not matches_any(text, entry.texts)):
+        if (not inline and entry is not None and text and not matches_any(text, entry.texts)
+                and (not ends_as_question(text) and not reads_as_question(text) or answers_itself(text, entry.texts))):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:
             # a later question's numbering with its "Question N" header left out

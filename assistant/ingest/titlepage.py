@@ -31,6 +31,10 @@ RE_PARTY_PREFIX = re.compile(
     rf"(?:(?:the )?(?:government of the |government of )?{FORMS_EN} of(?: the)?\s+"
     r"|(?:the )?government of(?: the)?\s+"
     rf"|(?:la |le )?{FORMS_FR} (?:de la |de l['’]|du |des |de |d['’]))?", re.I)
+# a Party's name with its form after it, as lists of States print them: "CORVALIA (REPUBLIC OF)", « MONTBRISSE
+# (PRINCIPAUTÉ DE) »
+RE_FORM_AFTER = re.compile(rf"^(?P<name>[^()]{{2,50}}?)\s*\((?:the\s+)?(?:{FORMS_EN}(?:\s+of)?|{FORMS_FR}"
+                           r"(?:\s+(?:de|du|d['’]|des))?)\)$", re.I)
 # a Party's official form on a title page's line of its own: "REPUBLIC OF THESSIA", « GRAND-DUCHÉ D'AUBRAC »
 RE_OFFICIAL_FORM = re.compile(rf"^(?:the )?{FORMS_EN} of\s+\S|^(?:la |le )?{FORMS_FR} (?:de|du|d['’])", re.I)
 # the Party within the line: "Replies (submitted by) Freedonia to the thematic questionnaire", « Réponse du Valdorre au

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..ids import RE_ITEM_LINE, parent_id
 from ..model import Answer, ReplyMeta
+from .questionnaire import shares_words
 from .references import find_refs
 
 QUESTION_ENDINGS = ("?", ":", ";")
@@ -68,6 +69,19 @@ QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "ha
 # what may open a request before its verb: "If so, please …", « Dans l'affirmative, veuillez … »
 RE_IF_SO = re.compile(r"^(?:if so|if yes|if not|where applicable|dans l['’]affirmative|dans la négative|le cas échéant|"
                       r"si oui|si tel est le cas)\s*[,:]?\s*", re.I)
+
+
+# an answer's first word: "Yes. …", « Non, … », "Not applicable."
+RE_ANSWER_START = re.compile(r"^(?:yes|no|oui|non|sí|si|sim|não|ja|nein|not applicable|n/a|sans objet|partly|partially|"
+                             r"in part|en partie)\b\s*[.,;:!–—-]", re.I)
+
+
+def answers_itself(text: str, wordings: tuple[str, ...]) -> bool:
+    """Text after a question's number that is its answer, not its question: it opens as answers do ("Yes. The …:",
+    « Non, … »), or it is long, asks nothing ("?") and shares few words with the question's wordings ("Where a
+    child is charged, the court may: …" under 9.9)."""
+    return bool(RE_ANSWER_START.match(text)) or (
+        not text.rstrip(" *").endswith("?") and len(text.split()) > 12 and not shares_words(text, wordings, 0.3))
 
 
 def reads_as_question(line: str) -> bool:

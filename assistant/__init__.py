@@ -3,7 +3,7 @@
     from assistant import Assistant, build_index, add_reply
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 __all__ = ["Assistant", "AssistantError", "add_reply", "build_index", "__version__"]
 

@@ -172,6 +172,9 @@ def test_party_headings():
     assert party_heading("BOSNIA AND HERZEGOVINA / BOSNIE-HERZÉGOVINE") == "Bosnia and Herzegovina"
     assert party_heading("THE NETHERLANDS") == party_heading("PAYS-BAS") == "Netherlands"
     assert party_heading("TURKEY / TURQUIE") == "Türkiye"
+    assert party_heading("CORVALIA (REPUBLIC OF)") == party_heading("REPUBLIC OF CORVALIA") == "Corvalia"
+    assert party_heading("MONTBRISSE (PRINCIPAUTÉ DE)") == "Montbrisse"
+    assert party_heading("MOLDOVA (REPUBLIC OF)") == "Republic of Moldova"
     for not_a_party in ("LANZAROTE COMMITTEE / COMITÉ DE LANZAROTE", "CPCJ", "Austria", "QUESTION 6.1",
                         "Austria has a helpline."):
         assert party_heading(not_a_party) is None, not_a_party
@@ -312,3 +315,21 @@ def test_the_held_out_pdf_compilation_of_two_questions_reads_as_written(name, pa
     assert by_party["Austria"] == by_party["Belgium"] == by_party["Finland"] == by_party["Switzerland"] == [
         ["10.2"], ["11.a"], ["11.b"]]
     assert not any(a.text.startswith(("10.2", "Question 10.2", "Answer to")) for r in replies for a in r.answers)
+
+
+def test_the_held_out_word_compilation_of_question_9_reads_every_partys_answers():
+    """Question 9 in Word (every fact invented): six Parties, two named with their form ("CORVALIA (REPUBLIC OF)"),
+    tables « Question | Réponse », grouped items (« 9.4.a–c », "9.7 a)–c) –"), ranges ("9.1 to 9.3"), "9.8 – Yes.
+    …:" as an answer, and who answered under a Party's name left out."""
+    replies = read_replies_from(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2019)12_bil_Q9.docx")
+    by_party = {r.meta.party: [a.question_ids for a in r.answers] for r in replies}
+    assert sorted(by_party) == ["Belgium", "Corvalia", "Croatia", "Luxembourg", "Malta", "Montbrisse"]
+    assert by_party["Corvalia"] == [["9.1", "9.2", "9.3"], ["9.4", "9.5", "9.6"], ["9.7", "9.8", "9.9"],
+                                    ["9.10", "9.12"]]
+    assert ["9.4"] in by_party["Belgium"] and ["9.7.a"] in by_party["Belgium"]
+    assert len(by_party["Croatia"]) == len(by_party["Luxembourg"]) == 26  # a table row for every item
+    malta = {a.question_ids[0]: a for r in replies if r.meta.party == "Malta" for a in r.answers}
+    assert malta["9.8"].text.startswith("Yes. The Commissioner of Police") and malta["9.9"].text.startswith("Where")
+    texts = [a.text for r in replies for a in r.answers]
+    assert not any(t.startswith(("Reply submitted by", "Réponse du Gouvernement", "Réponse transmise")) for t in texts)
+    assert not any("MONTBRISSE" in t or "CROATIA" in t for t in texts)

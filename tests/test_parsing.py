@@ -624,3 +624,24 @@ ANNEX – LIST OF RELEVANT LEGISLATION
         (["6"], "Number of victims supported The hotline received 2,067 reports in 2018."),
         (["16.2"], "Same measures as under 16.1.")]
     assert reply.answers[3].question_text.startswith("→ Please provide, if any, information on the number of victims")
+
+
+def test_the_held_out_reply_numbering_every_paragraph_parses_as_written():
+    """Harlund (Word, every fact invented) numbers all its paragraphs « 1. » … « 148. » with a tab after the number:
+    no number becomes a question or a table cell, Question 12's points (a)–(c) stay its answer, and pointers to
+    paragraphs reach the answers that hold them."""
+    from pathlib import Path
+
+    from assistant.ingest.parser import parse_file
+    from assistant.ingest.questionnaire import missing_questions
+    from assistant.ingest.references import resolve
+
+    reply = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-HL_Harlund.docx")
+    assert reply.meta.party == "Harlund"
+    assert [e.id for e in missing_questions(reply)] == ["4.b"]  # left unanswered
+    answers = {a.question_ids[0]: (n, a) for n, a in enumerate(reply.answers)}
+    assert not any(" | " in a.text.split("\n\n")[0] for a in reply.answers)  # "115.<tab>…" is no table row
+    assert "(a) under section 6" in answers["12"][1].text and [a.question_ids for a in reply.answers].count(["12"]) == 1
+    for pointer, target in [("6.2.b", "6.2.a"), ("9.11", "9.8"), ("11.b", "11.a"), ("9.7.f", "9.7.e")]:
+        n, _ = answers[pointer]
+        assert [reply.answers[j].question_ids[0] for j in resolve(reply.answers, n)] == [target], pointer

@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from assistant.errors import ReadError
 from assistant.ingest.chunking import chunk_reply
@@ -351,3 +352,44 @@ def test_a_note_number_raised_in_a_sentence_is_no_part_of_it(tmp_path):
     lines = [line for line in read_document(path).lines if line.strip()]
     assert "Convention in 2014" in lines and "Not applicable." in lines
     assert "4 Upon ratification, a reservation was made." in lines
+
+
+@pytest.mark.parametrize("borders", ["ALL", "NONE"])
+def test_a_pdf_table_reads_row_by_row_with_its_header(tmp_path, borders):
+    """A table whose cells wrap over several lines reads as one line of cells per row, so a quote pairs each cell
+    with its column's header: between its rules when it is ruled, else by the space between its rows; a justified
+    paragraph and numbered footnotes beside it stay prose."""
+    from assistant.query.quotes import quote
+
+    pdf = RunningPdf(HEADER, on_title_page=False)
+    pdf.add_page()
+    pdf.multi_cell(0, 5, "The penalties are set out in the table below. " * 6, align="J", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    with pdf.table(col_widths=(90, 40, 60), headings_style=FontFace(), borders_layout=borders, padding=2,
+                   line_height=5) as table:
+        for row in [("Conduct", "Provision", "Penalty"),
+                    ("Possession of, or knowingly accessing, a depiction of a child in a sexual context",
+                     "Article 226a(1)", "Fine or imprisonment of up to three years"),
+                    ("Distribution or transmission to adults", "Article 226b(1)", "Imprisonment from one to six years")]:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, "Legal persons may be held liable for these offences as well. " * 5, align="J",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(-40)
+    pdf.set_font(size=7)
+    for note in ("1 Law No. 19/2014 on the ratification.", "2 Since 1 March 2018."):
+        pdf.cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "table.pdf"
+    pdf.output(str(path))
+    lines = [line for line in read_document(path).lines if line.strip()]
+    rows = [line for line in lines if " | " in line]
+    assert rows == ["Conduct | Provision | Penalty",
+                    "Possession of, or knowingly accessing, a depiction of a child in a sexual context | Article "
+                    "226a(1) | Fine or imprisonment of up to three years",
+                    "Distribution or transmission to adults | Article 226b(1) | Imprisonment from one to six years"]
+    assert quote(rows, 2) == ("Distribution or transmission to adults — Provision: Article 226b(1); Penalty: "
+                              "Imprisonment from one to six years")
+    assert any(line.startswith("The penalties are set out") for line in lines)
+    assert any(line.startswith("Legal persons may be held liable") for line in lines)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pypdf
 
 from ..errors import ReadError
-from .document import Document, furniture_key, is_page_number, sha256_of
+from .document import CELLS, Document, furniture_key, is_page_number, sha256_of
+from .pdf_tables import Piece, Rules, find_tables
 from .wrapping import RE_NOTE_START, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
@@ -52,21 +53,24 @@ Span = tuple[float, float]  # where a text line sits: its baseline's height on t
 
 
 def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
-    """A page's text lines as pypdf extracts them, and where each line sits (None where it cannot be told)."""
-    fragments: list[tuple[str, Span]] = []
+    """A page's text lines as pypdf extracts them, and where each line sits (None where it cannot be told); a
+    table's rows as rows of cells (pdf_tables)."""
+    fragments: list[tuple[str, Span, float]] = []
+    rules = Rules()
 
     def visit(text, cm, tm, font, size):
         height = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        fragments.append((text, (height, abs(size * tm[3] * cm[3]) or abs(size))))
+        fragments.append((text, (height, abs(size * tm[3] * cm[3]) or abs(size)), tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
 
-    text = page.extract_text(visitor_text=visit) or ""
+    text = page.extract_text(visitor_text=visit, visitor_operand_before=rules.visit) or ""
     lines = text.split("\n")
     spans: list[Span | None] = [None] * len(lines)
-    if "".join(t for t, _ in fragments) != text:
+    if "".join(t for t, _, _ in fragments) != text:
         return lines, spans
     index = 0
     kept: list[str] = []
-    for fragment, span in fragments:
+    pieces: list[Piece] = []
+    for fragment, span, x in fragments:
         if spans[index] is not None and is_note_mark(fragment, span, spans[index]):
             continue  # "Not applicable.⁴": the note's number is no part of the sentence
         kept.append(fragment)
@@ -74,7 +78,13 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
             index += n > 0
             if piece.strip() and spans[index] is None:
                 spans[index] = span
-    return "".join(kept).split("\n"), spans
+            if piece.strip():
+                pieces.append(Piece(piece, x if n == 0 else 0.0, span[0] if n == 0 else 0.0, span[1], index))
+    lines = "".join(kept).split("\n")
+    for table in reversed(find_tables(pieces, rules.heights)):  # a row stands alone: page_lines never joins it to a line
+        lines[table.first:table.last + 1] = table.rows
+        spans[table.first:table.last + 1] = [None] * len(table.rows)
+    return lines, spans
 
 
 def is_note_mark(fragment: str, span: Span, line: Span) -> bool:
@@ -99,7 +109,10 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
         raw.extend(page[i] for i in keep)
         origin.extend([number] * len(keep))
         widths.extend([width] * len(keep))
-        breaks.extend(paragraph_breaks([page_spans[i] for i in keep]))
+        page_breaks = paragraph_breaks([page_spans[i] for i in keep])
+        # a table's row (page_text: cells, no place of its own), and the line after it, start paragraphs
+        rows = [CELLS in page[i] and page_spans[i] is None and any(page_spans) for i in keep]
+        breaks.extend(True if row or after else found for found, row, after in zip(page_breaks, rows, [False, *rows]))
         notes.extend(footnotes([page[i] for i in keep], [page_spans[i] for i in keep]))
     joined = unwrap(raw, widths, breaks, notes)
     return [line for line, _ in joined], [origin[i] for _, i in joined]

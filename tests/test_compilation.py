@@ -333,3 +333,20 @@ def test_the_held_out_word_compilation_of_question_9_reads_every_partys_answers(
     texts = [a.text for r in replies for a in r.answers]
     assert not any(t.startswith(("Reply submitted by", "Réponse du Gouvernement", "Réponse transmise")) for t in texts)
     assert not any("MONTBRISSE" in t or "CROATIA" in t for t in texts)
+
+
+def test_the_held_out_pdf_compilation_in_tables_reads_every_partys_answers():
+    """Question 6 as a PDF (every fact invented): three Parties answer in « Question | Réponse » tables whose cells
+    wrap over many lines and break across pages (the header repeated), others in numbered paragraphs or one
+    narrative; "ESTAVIA (REPUBLIC OF) / ESTAVIE (RÉPUBLIQUE D')" is Estavia; "Follow-up", « Suivi – … » and a
+    "Follow-up" cell are the question's follow-up."""
+    replies = read_replies_from(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2018)38_bil_Q6.pdf")
+    by_party = {r.meta.party: [a.question_ids for a in r.answers] for r in replies}
+    assert sorted(by_party) == ["Andorra", "Bulgaria", "Estavia", "France", "Georgia", "Hungary", "Ireland",
+                                "Valmont"]
+    assert by_party["Andorra"] == [["6.1.a"], ["6.1.b"], ["6.2"], ["6"]]  # « 6.2 a) et b) », « Suivi »
+    for party in ("Bulgaria", "Estavia", "Ireland", "Valmont"):
+        assert by_party[party] == [["6.1.a"], ["6.1.b"], ["6.2.a"], ["6.2.b"], ["6"]], party
+    assert by_party["France"] == by_party["Georgia"] == [["6"]]
+    follow_ups = [a for r in replies for a in r.answers if a.question_text.startswith("→")]
+    assert len(follow_ups) == 5 and all("Question | R" not in a.text for r in replies for a in r.answers)

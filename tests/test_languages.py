@@ -507,3 +507,21 @@ def test_the_encoders_read_the_question_without_its_party_and_refusals_judge_it_
     assert first(result)["question_ids"] == ["9.3"] and first(result)["party"] == "Portugal"
     plain = searcher.scores("Quelle peine est prévue pour la possession de matériel pédopornographique ?")
     assert plain.typed is None and plain.judged() is plain  # nothing to leave out: one encoding
+
+
+def test_the_held_out_reply_answered_in_two_languages_parses_as_written():
+    """Dravia (Word, every fact invented): the Committee's English questions, answers in French or English by
+    ministry, several regions' answers under one item, « Réponse de la Communauté germanophone : » (who answered), a
+    consolidated "9.4 – 9.6", "N/A", an executive summary before Question 1 that answers nothing."""
+    from assistant.ingest.questionnaire import missing_questions
+
+    reply = parse_file(ROOT / "eval" / "replies" / "T-ES(2017)ICT-DV_Dravia.docx")
+    assert reply.meta.party == "Dravia"
+    assert [e.id for e in missing_questions(reply)] == ["2.2.b"]  # left unanswered
+    ids = [a.question_ids for a in reply.answers]
+    assert ids[0] == ["1.1.a"] and ["9.4", "9.5", "9.6"] in ids and ["8.3.b"] in ids
+    texts = {a.question_ids[0]: a.text for a in reply.answers}
+    assert texts["1.1.a"].startswith("Région de Brenne") and "Région de Kossa" in texts["1.1.a"]
+    # who answered stays, as "Reply from the Ministry of Justice:" does; a bare label goes
+    assert texts["1.3.b"].startswith("Réponse de la Communauté germanophone :")
+    assert not any(t.startswith(("Answer:", "Réponse :")) for t in texts.values())

@@ -47,11 +47,12 @@ def party_heading(line: str) -> str | None:
     text = line.strip().strip("*#_ ").rstrip(":").strip()
     if not text or len(text) > 80 or not text.isupper() or any(ch.isdigit() for ch in text):
         return None
-    if (formed := RE_FORM_AFTER.match(text)) or RE_OFFICIAL_FORM.match(text):
-        return party_name(formed["name"] if formed else text)  # "CORVALIA (REPUBLIC OF)", "REPUBLIC OF CORVALIA"
     halves = [half.strip() for half in text.split("/")]
     if len(halves) > 2 or not all(halves):
         return None
+    first = halves[0]
+    if (formed := RE_FORM_AFTER.match(first)) or RE_OFFICIAL_FORM.match(first):
+        return party_name(formed["name"] if formed else first)  # "CORVALIA (REPUBLIC OF)", "REPUBLIC OF CORVALIA"
     for half in halves:
         if name := canonical_party(half):
             return name

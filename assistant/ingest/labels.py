@@ -13,7 +13,7 @@ RE_ARROW = re.compile(r"^(?:-\s*)?(?:→|->|►►)\s*(.*)$")
 RE_FOLLOWUP_LABEL = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?(?:\s+(?:questions?|requests?))?|supplementary\s+questions?|additional\s+"
     r"(?:questions?|information\s+requested)|compl[ée]ment(?:\s+d['’]information)?\s+demand[ée]|questions?\s+"
-    r"compl[ée]mentaires?|questions?\s+de\s+suivi|demandes?\s+compl[ée]mentaires?)(?:\*\*)?"
+    r"compl[ée]mentaires?|questions?\s+de\s+suivi|suivi|demandes?\s+compl[ée]mentaires?)(?:\*\*)?"
     r"(?:\s*[:：]\s*(?:\*\*)?\s*(\S.*)|\s*[:：]?)$", re.I)
 # the label some replies put before an answer ("Answer:", "Réponse :", "Reply of Freedonia:", "Freedonia's answer:",
 # "**Antwort:**", "Answer – Yes.")
@@ -68,7 +68,7 @@ RE_FOLLOWUP_OF = re.compile(r"^(?:Q\.?\s*|Question\s+)?(?P<q>\d{1,2})\s*\(?\s*(?
                             r"supplementary)\s*\)?\s*:?$", re.I)
 # "Follow-up Please specify…?" (no colon: a table's question cell), when the rest reads as a question; "Follow-up –
 # Number of victims The table below…" (a dash: the rest is the follow-up's answer, under a title of its own)
-RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]ment demand[ée])(?:\*\*)?\s+"
+RE_FOLLOWUP_BARE = re.compile(r"^(?:-\s*)?(?:\*\*)?(?:follow[- ]?ups?|compl[ée]ment demand[ée]|suivi)(?:\*\*)?\s+"
                               r"(?P<dash>[–—-]\s+)?(?P<rest>[A-ZÀ-Ö].*)$", re.I)
 # where one table cell runs a question into its first item ("…contain any reference to: 8.1.a self-generated…?",
 # "…please indicate if: a. there is…?"): the cell's paragraphs, joined by the reader

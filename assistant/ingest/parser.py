@@ -183,7 +183,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
         if not label and (of := RE_FOLLOWUP_OF.match(line)) and of["q"].lstrip("0") == self.qnum:
             label, alone = of, True  # « Q.1 suivi », « 13 (complément) »: its prompt in the next cell
         bare = RE_FOLLOWUP_BARE.match(line) if not label else None  # "Follow-up Please specify…?" (a table's cell)
-        answered = bare is not None and bool(bare["dash"]) and not reads_as_question(bare["rest"])
+        # "Follow-up – Number of victims The table …", "Follow-up In 2017, …", « Suivi – En 2017 … »: the answer itself
+        answered = bare is not None and bare["rest"][:1].isupper() and not reads_as_question(bare["rest"])
         if (label or bare and (answered or reads_as_question(bare["rest"]))) and self.qnum \
                 and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
             # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions");
@@ -195,6 +196,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
                 self.answer_line(self.lineno, bare["rest"])
                 return True
             prompt = bare["rest"] if bare else label.group(0).strip(' *:：') if alone else label.group(1)
+            if alone and len(entry.followups) == 1:  # "Follow-up" alone: the question's only follow-up
+                prompt = entry.closest_followup(prompt, self.meta.language)
             line = prompt if RE_ITEM.match(prompt) and self.sub is not None and self.sub.kind == "arrow" \
                 else f"→ {prompt}"
         m = RE_ARROW.match(line)

@@ -18,7 +18,7 @@ RE_NUMBER = re.compile(r"[(\[]?\d{1,3}[.)\]]?")
 
 MIN_ROWS = 2  # lines breaking at the same place, for that place to be a column
 ALIGN = 2.5  # points: pieces of text starting this close start the same column
-TABLE_GAP = 12.0  # font sizes between two rows of one table, at most
+TABLE_GAP = 3.0  # font sizes of blank between two lines of one table, at most
 ROW_GAP = 1.3  # a piece of text this many line steps below the one before it in its column starts a new row
 WORDS = 6  # pieces on a line from which they are words set one by one, not a row's cells
 MIN_RULE = 20.0  # points: a horizontal line at least this long may be a table's border
@@ -78,7 +78,7 @@ def find_tables(pieces: list[Piece], rules: list[float] = ()) -> list[Table]:
         return []
     anchors = sorted({y for y, x in breaks if any(abs(x - c) <= ALIGN for c in columns)}, reverse=True)
     out = []
-    for group in _groups(anchors, TABLE_GAP * median(p.size for p in cells)):
+    for group in _groups(anchors, cells):
         table = _table(cells, group, columns, rules)
         if table is not None:
             out.append(table)
@@ -120,11 +120,15 @@ def _aligned(breaks: list[tuple[float, float]]) -> list[tuple[float, int]]:
     return [(x, len(ys)) for x, ys in found]
 
 
-def _groups(levels: list[float], gap: float) -> list[list[float]]:
-    """Heights (top first) cut where two follow each other further apart than `gap`: one table each."""
+def _groups(anchors: list[float], cells: list[Piece]) -> list[list[float]]:
+    """The lines where columns break (top first), cut where the text between two of them leaves a blank of more than
+    TABLE_GAP lines (a tall cell is no blank): one table each."""
+    heights = sorted({p.y for p in cells}, reverse=True)
+    size = median(p.size for p in cells)
     groups: list[list[float]] = []
-    for y in levels:
-        if groups and groups[-1][-1] - y <= gap:
+    for y in anchors:
+        between = [h for h in heights if y <= h <= groups[-1][-1]] if groups else []
+        if groups and all(a - b <= TABLE_GAP * size for a, b in zip(between, between[1:])):
             groups[-1].append(y)
         else:
             groups.append([y])

@@ -356,3 +356,61 @@ def test_a_table_between_two_full_rules_loses_its_rules():
     assert aligned_tables(lines) == ["Reports by year:", "", "Year | Reports | Cases referred", "",
                                      "2017 | 1 204 | 311", "2018 | 1 562 | 402", "",
                                      "The figures come from the hotline."]
+
+
+def test_a_reply_in_markdown_reads_as_a_reader_sees_it(tmp_path):
+    """Front matter, a contents list of links, headings with ids, bold numbers and italic questions, an answer in a
+    blockquote under "**Answer:**", a pipe table, a note called in a sentence and HTML comments: the answers' text
+    without markup, the table by rows, the note under its paragraph, the contents opening no question."""
+    text = """---
+title: Reply of Freedonia
+---
+# Reply of the Republic of Freedonia to the thematic questionnaire
+
+- [Question 9 – Criminalisation](#question-9)
+- [Question 16 – International co-operation](#question-16)
+
+## Part III – Legislation
+
+### Question 9: Criminalisation {#question-9}
+
+**9.1** *Does national law criminalise cases when adults:*
+
+- **(a)** possess child self-generated sexually explicit images and/or videos?
+
+> **Answer:** Yes. Possession is an offence under
+> [Article 219b](https://law.fd/219b) of the *Criminal Code*.[^1]
+
+<!-- reviewed by MoJ -->
+
+#### 9.3 What are the legal consequences of the above behaviours (9.1.a-c)?
+
+| Conduct | Article | Penalty |
+|---|---|---|
+| Possession | Art. 219b | Up to 3 years<br>or a fine |
+
+[^1]: Act No. 18/2017 amending the Criminal Code.
+"""
+    path = tmp_path / "T-ES(2017)ICT-FD_Freedonia.md"
+    path.write_text(text, encoding="utf-8")
+    reply = parse_file(path)
+    assert [a.question_ids for a in reply.answers] == [["9.1.a"], ["9.3"]]
+    assert reply.answers[0].text == ("Yes. Possession is an offence under Article 219b of the Criminal Code.\n\n"
+                                     "1 Act No. 18/2017 amending the Criminal Code.")
+    assert reply.answers[1].text == "Conduct | Article | Penalty\n\nPossession | Art. 219b | Up to 3 years or a fine"
+    assert reply.answers[0].line_start == 17  # the blockquote's line in the file
+
+
+def test_the_held_out_markdown_reply_parses_as_written():
+    """Merovia (Markdown, every fact invented): front matter, a contents list of links, headings with ids, bold and
+    italic numbers and questions, ordered lists standing for items a, b, c, answers in blockquotes, pipe tables, notes
+    and HTML comments: every id but the unanswered 14.b, and no markup in any answer."""
+    from assistant.ingest.questionnaire import missing_questions
+
+    reply = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-MV_Merovia.md")
+    assert reply.meta.party == "Merovia"
+    assert [e.id for e in missing_questions(reply)] == ["14.b"]
+    texts = [a.text for a in reply.answers]
+    assert not any("**" in t or "](" in t or "<!--" in t or "[^" in t or t.startswith(">") for t in texts)
+    penalties = next(a.text for a in reply.answers if a.question_ids == ["9.3"])
+    assert penalties.startswith("Conduct | Article | Penalty\n\nPossession of, or knowingly obtaining access")

@@ -11,6 +11,7 @@ from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
 from .aligned import aligned_tables
+from .markdown import markdown_lines
 from .wrapping import unwrap_text
 
 READERS: dict[str, Callable[[Path], Document]] = {
@@ -40,7 +41,9 @@ def read_document(path: Path | str) -> Document:
     doc.lines = [tab_row(clean_text(line)) for line in doc.lines]
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
-    if suffix in (".txt", ".md"):
+    if suffix == ".md":
+        doc.lines = markdown_lines(doc.lines)  # each block on one line, without its markup
+    elif suffix == ".txt":
         doc.lines = aligned_tables(doc.lines)  # a table laid out with spaces: its rows as cells
         doc.lines = unwrap_text(doc.lines, furniture)  # a text saved with hard line breaks: its paragraphs joined
     if not any(line.strip() for line in doc.lines):

@@ -100,6 +100,7 @@ def test_cross_references(portugal):
     ("Il est renvoyé à la réponse 11 a).", ["11.a"]), ("Se reporter à la réponse à la question 15 b).", ["15.b"]),
     ("Same as under (e).", ["9.7.e"]), ("Idem.", ["<previous>"]), ("Voir ci-dessus.", ["<previous>"]),
     ("Same as previous item.", ["<previous>"]), ("See paragraph 109 above.", ["<paragraph:109>"]),
+    ("Voir supra, point a).", ["9.7.a"]), ("Idem 15 b).", ["15.b"]), ("Cf. supra, 11 a).", ["11.a"]),
     ("For images, the penalties listed in the table under 9.3 apply; for text, a fine.", ["9.3"]),
     # not pointers: an age, an article, a number the answer's later text mentions in passing
     ("Cases against suspects under 18 are heard by a youth panel.", []),

@@ -393,3 +393,17 @@ def test_a_pdf_table_reads_row_by_row_with_its_header(tmp_path, borders):
                               "Imprisonment from one to six years")
     assert any(line.startswith("The penalties are set out") for line in lines)
     assert any(line.startswith("Legal persons may be held liable") for line in lines)
+
+
+def test_the_held_out_pdf_with_question_boxes_parses_as_written():
+    """Lisvanie (PDF, every fact invented): each question in a shaded box with its items, the answers after it with
+    no label, the items' letters again (« a) Oui. … », « b) Non. »): each item its own answer; a landscape page of
+    statistics, an annex in two columns after the last answer."""
+    reply = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-LS_Lisvania.pdf")
+    assert reply.meta.party == "Lisvanie"
+    ids = [a.question_ids for a in reply.answers]
+    assert [i for i in ids if i[0].startswith("9.7")] == [[f"9.7.{x}"] for x in "abcdef"]
+    assert ["1.2.a"] in ids and ["1.2.b"] in ids and ["16.1", "16.2"] in ids
+    texts = {a.question_ids[0]: a.text for a in reply.answers}
+    assert texts["9.7.a"].startswith("Non.") and texts["1.2.b"] == "Voir supra, point a)."
+    assert not any("Annexe" in t for t in texts.values())

@@ -24,6 +24,8 @@ class ItemLines:
     qnum: str
     asked: set[str]
     pending: list[Node]
+    listed: list[Node]  # items printed together before their answers, answered letter by letter (answer_listed)
+    listed_unit: object  # the unit answering the last of them
 
     def known_item(self, letter: str) -> bool:
         """An item the reply has not given yet that the questionnaire has under the open sub-question, or that
@@ -66,6 +68,29 @@ class ItemLines:
             return not any(f"{sub.qid}.{x}" in self.asked for x in "bcdef") and (self.unit is None or not self.unit.lines)
         before = f"{sub.qid}.{chr(ord(letter) - 1)}"
         return self.unit is not None and any(n.label == before for n in self.unit.nodes)
+
+    def answer_listed(self, letter: str, text: str) -> bool:
+        """"a) <answer>" after the sub-question's items were all printed first (in a box, a list) and left
+        unanswered: the answers follow letter by letter, each its item's own unit (« a) Oui. … », « b) Non. »)."""
+        if "?" in text or reads_as_question(text.rstrip(" :;*")):
+            return False
+        fresh = self.unit is None or not self.unit.lines
+        if fresh:
+            listed = [n for n in self.pending if n.kind == "item" and n.qid != n.label.rsplit(".", 1)[0]]
+            if not listed or listed[0].label.rsplit(".", 1)[1] != letter or self.pending[-1] is not listed[-1]:
+                return False  # the items must be the last questions asked: their answers follow them
+            self.listed = listed
+        elif not self.listed or self.unit is not self.listed_unit:
+            return False
+        node = next((n for n in self.listed if n.label.rsplit(".", 1)[1] == letter), None)
+        if node is None or self.known is not None and any(
+                matches_any(text, e.texts, ratio=NEXT_RATIO) for e in [self.known.get(node.label)] if e):
+            return False
+        self.flush()
+        self.pending = [node]
+        self.answer_line(self.lineno, text)
+        self.listed_unit = self.unit
+        return True
 
     def item_line(self, m: re.Match) -> bool:
         """"11.a <the answer>" or "11.a <the item's question>? <answer>": an item straight under its question."""

@@ -95,6 +95,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
         self.started = False
         self.asked: set[str] = set()  # labels of every node met, so a known item is taken once
         self.joint: list[str] = []  # sub-questions a joint heading named, to share the next answer
+        self.listed: list[Node] = []  # items printed before their answers, answered letter by letter
+        self.listed_unit: Unit | None = None
         self.columns = (0, 0)  # the question-and-answer table's header: its cells, and the column the answers are in
         self.lineno = 0
 
@@ -115,6 +117,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
         if self.unit is not None and self.unit.lines:
             self.flush()
             self.pending = []
+        self.listed = []
         self.pending.append(self.node(node))
 
     def answer_line(self, lineno: int, text: str) -> None:
@@ -226,6 +229,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
             entry = self.known.get(f"{self.sub.qid}.{letter}")
             self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
             self.answer_line(self.lineno, lettered[2])
+            return True
+        if lettered and self.answer_listed(lettered[1].lower(), lettered[2]):
             return True
         question, inline = split_inline_answer(line) if RE_ITEM.match(line) else (line, "")
         items = split_items(question) if RE_ITEM.match(question) and ends_as_question(question) else []

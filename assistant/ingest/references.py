@@ -24,7 +24,7 @@ RE_REF_IDS = re.compile(
 # 9.4 a) », « Cf. supra, réponse au point 9.2 », « Il est renvoyé à la réponse 11 a) »
 RE_REF_SEE = re.compile(
     r"\b(?:see|as for|same as|as (?:described|set out|stated|explained|mentioned)|under|cf\.|refer(?:ence is made)? to|"
-    r"voir|qu['’]au|renvoyée? à|reporter à|sous)\s+(?:supra,?\s+)?"
+    r"voir|qu['’]au|renvoyée? à|reporter à|sous|idem)\s+(?:supra,?\s+)?"
     r"(?:(?:the|our|la|le|les|to|under|in|reply|replies|answer|answers|réponse|réponses|question|questions|point|item|"
     r"à|au|aux)\s+){0,5}"
     rf"(?P<ids>{WRITTEN_ID}(?:\s*(?:,|and|et|&|or|ou)\s*{WRITTEN_ID})*)", re.I)
@@ -34,7 +34,7 @@ RE_REF_PREVIOUS = re.compile(
 )
 # "Idem.", « Voir ci-dessus. », "See above.": the answer before, when no number is named
 RE_REF_ABOVE = re.compile(r"^\W*(?:idem\b|(?:see|voir|cf\.?)\s+(?:above|ci-dessus|supra)\b)", re.I)
-RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse|under|as for)\s+(?:answer\s+|la\s+réponse\s+)?(?:to\s+|à\s+)?"
+RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse|under|as for|point)\s+(?:answer\s+|la\s+réponse\s+)?(?:to\s+|à\s+)?"
                            r"\(?([a-f])\)", re.I)
 RE_REF_FORWARD = re.compile(r"\b(?:(?:see|please see)\s+(?:hereunder|below)|voir\s+ci-(?:dessous|après))\b", re.I)
 # "See paragraph 109 above", "Reference is made to paragraphs 95–97", « voir le paragraphe 12 »: a reply numbering its

@@ -28,9 +28,10 @@ RE_NOT_A_PARTY = re.compile(r"\b(?:COMMITTEE|COMIT[ÉE]|CONVENTION|COUNCIL|CONSE
                             r"FRENCH|FRAN[ÇC]AIS|VERSION|ORIGINAL)\b")
 # who answered, said under the Party's name: "Reply submitted by the Ministry of Justice.", « Réponse du Gouvernement
 # princier – Direction des Services judiciaires. »
-RE_ANSWERED_BY = re.compile(r"^(?:repl(?:y|ies)|answers?|responses?|réponses?|contribution)\s+(?:(?:submitted|provided|sent|"
-                            r"given|prepared|transmise?s?|fournies?|soumises?|préparée?s?)\s+)?(?:by|from|of|par|du|de la|"
-                            r"de l['’]|des|de)\s+[^:：]{3,160}$", re.I)
+RE_ANSWERED_BY = re.compile(
+    r"^(?:repl(?:y|ies)|answers?|responses?|réponses?|contribution)\s+(?:(?:submitted|provided|sent|given|prepared|"
+    r"transmise?s?|fournies?|soumises?|préparée?s?)\s+)?(?:by|from|of|par|du|de la|de l['’]|des|de)\s+[^:：]{3,160}$",
+    re.I)
 META_FIELDS = ("doc_id", "round")  # what a user may set for a whole compilation; Party and language are per answer
 
 

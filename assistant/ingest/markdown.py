@@ -28,7 +28,8 @@ def markdown_lines(lines: list[str]) -> list[str]:
     out = [""] * len(lines)
     start = _front_matter_end(lines)
     tokens = _PARSER.parse("\n".join([""] * start + lines[start:]))
-    notes = {m[1]: t.content[m.end():] for t in tokens if t.type == "inline" and (m := RE_FOOTNOTE_DEF.match(t.content))}
+    notes = {m[1]: t.content[m.end():] for t in tokens
+             if t.type == "inline" and (m := RE_FOOTNOTE_DEF.match(t.content))}
     items: list[str] = []  # the marker of each list item open ("- ", "3. "), for its first paragraph
     fresh = False  # the innermost list item's first paragraph is still to come
     row: list[str] = []

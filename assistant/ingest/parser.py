@@ -17,15 +17,16 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import CELLS, Document, contents_lines
 from .items import ItemLines
-from .labels import (RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF,
-                     RE_ANNEX_HEADING, RE_CLOSING_HEADING, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
+from .labels import (RE_ANNEX_HEADING, RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_CLOSING_HEADING, RE_FOLLOWUP_BARE,
+                     RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING,
+                     roman_item)
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named, shares_words
 from .readers import read_document
 from .references import resolve_positional_refs
 from .tables import TableRows
 from .titlepage import RE_STATE_ALONE, compilation_question, party_name, read_meta
-from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_next_sub, looks_like_sentence_ref, reads_as_question,
-                    split_inline_answer, split_items)
+from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_next_sub, looks_like_sentence_ref,
+                    reads_as_question, split_inline_answer, split_items)
 from .wording import WordingLines
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,

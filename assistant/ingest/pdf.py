@@ -60,7 +60,8 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
 
     def visit(text, cm, tm, font, size):
         height = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        fragments.append((text, (height, abs(size * tm[3] * cm[3]) or abs(size)), tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+        left = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        fragments.append((text, (height, abs(size * tm[3] * cm[3]) or abs(size)), left))
 
     text = page.extract_text(visitor_text=visit, visitor_operand_before=rules.visit) or ""
     lines = text.split("\n")
@@ -81,7 +82,7 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
             if piece.strip():
                 pieces.append(Piece(piece, x if n == 0 else 0.0, span[0] if n == 0 else 0.0, span[1], index))
     lines = "".join(kept).split("\n")
-    for table in reversed(find_tables(pieces, rules.heights)):  # a row stands alone: page_lines never joins it to a line
+    for table in reversed(find_tables(pieces, rules.heights)):  # each row stands alone: page_lines joins it to nothing
         lines[table.first:table.last + 1] = table.rows
         spans[table.first:table.last + 1] = [None] * len(table.rows)
     return lines, spans

@@ -151,7 +151,8 @@ def _table(cells: list[Piece], anchors: list[float], breaks: list[float], rules:
         else:
             break
     # a column no text of the region runs across (a justified paragraph's words fall across any place)
-    columns = columns[:1] + [c for c in columns[1:] if not any(p.x < c - ALIGN and _end(p) > c + p.size for p in region)]
+    columns = columns[:1] + [c for c in columns[1:]
+                             if not any(p.x < c - ALIGN and _end(p) > c + p.size for p in region)]
     if len(columns) < 2:
         return None
     lines = {p.line for p in region}

@@ -34,8 +34,8 @@ RE_REF_PREVIOUS = re.compile(
 )
 # "Idem.", « Voir ci-dessus. », "See above.": the answer before, when no number is named
 RE_REF_ABOVE = re.compile(r"^\W*(?:idem\b|(?:see|voir|cf\.?)\s+(?:above|ci-dessus|supra)\b)", re.I)
-RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse|under|as for|point)\s+(?:answer\s+|la\s+réponse\s+)?(?:to\s+|à\s+)?"
-                           r"\(?([a-f])\)", re.I)
+RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse|under|as for|point)\s+(?:answer\s+|la\s+réponse\s+)?"
+                           r"(?:to\s+|à\s+)?\(?([a-f])\)", re.I)
 RE_REF_FORWARD = re.compile(r"\b(?:(?:see|please see)\s+(?:hereunder|below)|voir\s+ci-(?:dessous|après))\b", re.I)
 # "See paragraph 109 above", "Reference is made to paragraphs 95–97", « voir le paragraphe 12 »: a reply numbering its
 # paragraphs points to one of them, in whichever answer holds it

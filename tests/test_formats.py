@@ -414,3 +414,26 @@ def test_the_held_out_markdown_reply_parses_as_written():
     assert not any("**" in t or "](" in t or "<!--" in t or "[^" in t or t.startswith(">") for t in texts)
     penalties = next(a.text for a in reply.answers if a.question_ids == ["9.3"])
     assert penalties.startswith("Conduct | Article | Penalty\n\nPossession of, or knowingly obtaining access")
+
+
+def test_a_text_export_with_bare_page_numbers_and_form_feeds_reads_as_the_reply():
+    """Kaldoria (every fact invented) as `pdftotext -layout` prints a PDF: form feeds, a running header, a bare page
+    number centred under each page ("2", then "3"…), justified lines with runs of spaces, tables without rules, a
+    two-column annex: no page number is answer text, and every question but the unanswered 5.2.b is answered."""
+    from assistant.ingest.questionnaire import missing_questions
+
+    reply = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-KD_Kaldoria.txt")
+    assert reply.meta.party == "Kaldoria"
+    assert not missing_questions(reply)
+    assert not any(a.text.strip().isdigit() for a in reply.answers)
+    assert not any("Kaldoria – Reply" in a.text for a in reply.answers)
+
+
+def test_a_word_draft_with_tracked_changes_reads_as_accepted():
+    """Quarnel (every fact invented) sent as a draft: deleted text (a figure, a sentence, a paragraph, an answer)
+    left out, inserted text kept, comments and the text box's note read as no answer's text."""
+    reply = parse_file(Path(__file__).parents[1] / "eval" / "replies" / "T-ES(2017)ICT-QN_Quarnel.docx")
+    texts = {a.question_ids[0]: a.text for a in reply.answers}
+    assert texts["9.3"].startswith("Possession (Article 212(1)): imprisonment of up to three years or a fine.")
+    assert texts["13.1.c"].startswith("Yes. Since 1 March 2023, the Children")
+    assert not any("ordinary criminal chambers" in t or "MoJ: please check" in t for t in texts.values())

@@ -88,19 +88,24 @@ def page_furniture(lines: list[str]) -> set[int]:
 
 def paged_lines(lines: list[str]) -> set[int]:
     """Indices of what a text export of a paginated reply repeats page after page without a number in it: a header
-    line the same each time, or a page number alone ("-- 7 --"). Recognised by coming back at least REPEATS times at
-    an even pace (pages of about the same length), never closer than GAP lines; a heading that comes back (a
-    Party's name over each question of a compilation, a label) does not keep such a pace."""
+    line the same each time, or a page number alone ("-- 7 --", or a bare "7" some lines after "6"). Recognised by
+    coming back at least REPEATS times at an even pace (pages of about the same length), never closer than GAP lines;
+    a heading that comes back (a Party's name over each question of a compilation, a label) does not keep such a
+    pace."""
     seen: dict[str, list[int]] = defaultdict(list)
+    counts: dict[int, list[int]] = {}  # bare numbers counting up one by one ("2", later "3"): by the number next due
     for i, line in enumerate(lines):
         flat = " ".join(line.split())
         if not flat:
             continue
-        if is_page_number(flat) and not flat.isdigit():
+        if flat.isdigit() and len(flat) <= 4:
+            counts[int(flat) + 1] = counts.pop(int(flat), []) + [i]
+        elif is_page_number(flat):
             seen["#page"].append(i)
         elif (len(flat.split()) <= MAX_WORDS and not flat.endswith((".", "?", ":", ";"))
               and not any(r.match(flat) for r in QUESTION_LINES)):
             seen[flat].append(i)
+    seen["#count"] = max(counts.values(), key=len, default=[])
     out: set[int] = set()
     for at in seen.values():
         gaps = [b - a for a, b in zip(at, at[1:])]

@@ -13,7 +13,7 @@ import pypdf
 from ..errors import ReadError
 from .document import CELLS, Document, furniture_key, is_page_number, sha256_of
 from .pdf_tables import Piece, Rules, find_tables
-from .wrapping import RE_NOTE_START, unwrap
+from .wrapping import RE_NOTE_START, row_breaks, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages
@@ -110,10 +110,9 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
         raw.extend(page[i] for i in keep)
         origin.extend([number] * len(keep))
         widths.extend([width] * len(keep))
-        page_breaks = paragraph_breaks([page_spans[i] for i in keep])
-        # a table's row (page_text: cells, no place of its own), and the line after it, start paragraphs
+        # a table's row (page_text: cells, no place of its own) stands alone
         rows = [CELLS in page[i] and page_spans[i] is None and any(page_spans) for i in keep]
-        breaks.extend(True if row or after else found for found, row, after in zip(page_breaks, rows, [False, *rows]))
+        breaks.extend(row_breaks(rows, paragraph_breaks([page_spans[i] for i in keep])))
         notes.extend(footnotes([page[i] for i in keep], [page_spans[i] for i in keep]))
     joined = unwrap(raw, widths, breaks, notes)
     return [line for line, _ in joined], [origin[i] for _, i in joined]

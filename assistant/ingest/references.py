@@ -43,7 +43,7 @@ RE_REF_PARAGRAPH = re.compile(r"\b(?:paragraphs?|paras?\.|paragraphes?|§)\s*(?P
 POINTER_OPENINGS = ("please see", "see ", "voir ", "veuillez vous référer", "veuillez voir", "se référer", "cf.",
                     "idem", "same as", "as for", "please refer", "reference is made", "il est renvoyé", "se reporter",
                     "même réponse")
-PARAGRAPH = "<paragraph:{}>"  # a reference to a numbered paragraph, resolved by position
+RE_PARAGRAPH_MARK = re.compile(r"^<paragraph:(\d{1,3})>$")  # a reference to a numbered paragraph, resolved by position
 
 
 def find_refs(text: str, own_ids: list[str], parent: str) -> list[str]:
@@ -66,7 +66,7 @@ def find_refs(text: str, own_ids: list[str], parent: str) -> list[str]:
         refs += [ref for ref in written_ids(m.group("ids")) if "." in ref]
     for m in RE_REF_LETTER.finditer(body):
         refs.append(f"{parent}.{m.group(1).lower()}")
-    refs += [PARAGRAPH.format(m["n"]) for m in RE_REF_PARAGRAPH.finditer(body)]
+    refs += [f"<paragraph:{m['n']}>" for m in RE_REF_PARAGRAPH.finditer(body)]
     if not refs and RE_REF_ABOVE.match(body):
         refs.append("<previous>")
     out: list[str] = []
@@ -83,8 +83,8 @@ def resolve_positional_refs(answers: list[Answer]) -> None:
         for ref in a.refs:
             if ref == "<previous>":
                 target = answers[i - 1].question_ids[0] if i > 0 else None
-            elif ref.startswith("<paragraph:"):
-                target = paragraph_owner(answers, ref[len("<paragraph:"):-1])
+            elif paragraph := RE_PARAGRAPH_MARK.match(ref):
+                target = paragraph_owner(answers, paragraph[1])
             elif ref == "<next>":
                 target = next(
                     (b.question_ids[0] for b in answers[i + 1:] if not RE_REF_FORWARD.search(b.text)

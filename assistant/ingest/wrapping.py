@@ -34,7 +34,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool 
     (`widths[i]`: the longest line of line i's page; by default of all lines) and did not close a sentence
     before a capital. A word broken at the line end is joined without a space: after a soft hyphen (dropped), and
     after a hyphen before a lower-case letter (hyphens.join_broken: "protec-" / "tion" is "protection", while
-    "child-" / "friendly" stays "child-friendly").  Footnote lines (`notes[i]`) stand aside: a sentence the page broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
+    "child-" / "friendly" stays "child-friendly").  Footnote lines (`notes[i]`) stand aside: a sentence the page
+    broke goes on past its page's footnotes, which follow the paragraph they interrupted."""
     if widths is None:
         widths = [max((len(" ".join(ln.split())) for ln in lines), default=0)] * len(lines)
     out: list[tuple[str, int]] = []
@@ -100,6 +101,12 @@ def hard_wrap_width(lines: list[str]) -> int | None:
     return width if wrapped >= WRAPPED_SHARE * len(lengths) else None
 
 
+def row_breaks(rows: list[bool], breaks: list[bool | None]) -> list[bool | None]:
+    """A table's row stands alone: it, and the line after it, start a paragraph (`rows`: per line, whether it is a
+    table's row); the other lines keep `breaks`."""
+    return [True if row or after else found for found, row, after in zip(breaks, rows, [False, *rows])]
+
+
 def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     """A hard-wrapped text file's lines with each paragraph on the line it starts on and blanks where its other
     lines were (line numbers still point into the file); the lines as they are when they were not wrapped.  The
@@ -110,9 +117,8 @@ def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     # the blank lines around a running header or footer are the page break's, not a paragraph's end
     around = {j for i in skip for j in (i - 1, i + 1) if 0 <= j < len(lines) and not lines[j].strip()}
     kept = [i for i in range(len(lines)) if i not in skip and i not in around]
-    # a table's row (aligned.py) stands alone, and so does the line after it
-    rows = [CELLS in lines[i] for i in kept]
-    breaks: list[bool | None] = [True if row or after else None for row, after in zip(rows, [False, *rows])]
+    # a table's row (aligned.py) stands alone
+    breaks = row_breaks([CELLS in lines[i] for i in kept], [None] * len(kept))
     out = [""] * len(lines)
     for text, start in unwrap([lines[i] for i in kept], [width] * len(kept), breaks):
         out[kept[start]] = text

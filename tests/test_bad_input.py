@@ -71,6 +71,9 @@ BAD_FILES = {
     "notes.txt": (lambda p: p.write_text("Shopping list\n\nmilk, eggs\n"), "notes.txt: no questionnaire answers"),
     "huge.pdf": (oversized, "huge.pdf: is 20.0 MB; the limit is 20 MB"),
     "copy.txt": (lambda p: shutil.copyfile(p.parent / PT, p), f"copy.txt: the same file as {PT}"),
+    # a document of a type that is not read is named too, with what to do, not passed over in silence
+    "reply.odt": (lambda p: p.write_bytes(b"PK\x03\x04mimetypeapplication/vnd.oasis.opendocument.text"),
+                  "reply.odt: OpenDocument text (.odt) is not read; save it as .docx (or PDF)"),
     # Andorra's reply, but it says it is Portugal's document: the later file by name is the one left out
     "zz-andorra.txt": (lambda p: write_txt(p, MINI[:40], "ANDORRA", "PT"),
                        f"zz-andorra.txt: has document code T-ES(2017)ICT-PT, as {PT} does"),
@@ -86,7 +89,7 @@ def test_build_skips_bad_files_names_them_and_exits_3(tmp_path, mini_built):
 
     result = run(base, "build", "--quiet")
     assert result.exit_code == 3, result.output
-    assert "Indexed 13 passages from 1 replies" in result.stdout and "6 file(s) skipped" in result.stdout
+    assert "Indexed 13 passages from 1 replies" in result.stdout and "7 file(s) skipped" in result.stdout
     skipped = [ln.removeprefix("skipped ") for ln in result.stderr.splitlines() if ln.startswith("skipped ")]
     assert len(skipped) == len(BAD_FILES)
     for line, (name, (_, problem)) in zip(skipped, sorted(BAD_FILES.items())):
@@ -104,8 +107,8 @@ def test_build_skips_bad_files_names_them_and_exits_3(tmp_path, mini_built):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["passages"][0]["party"] == "Portugal"
     [warning] = result.stderr.splitlines()
-    assert warning.startswith("Warning: the index leaves out 6 corpus file(s)")
-    assert "copy.txt, empty.txt, huge.pdf, junk.docx, notes.txt and 1 more" in warning
+    assert warning.startswith("Warning: the index leaves out 7 corpus file(s)")
+    assert "copy.txt, empty.txt, huge.pdf, junk.docx, notes.txt and 2 more" in warning
     assert "older than the corpus" not in warning, "unchanged skipped files do not make the index stale"
     assert current_path(base / "index") == live
 

@@ -427,6 +427,11 @@ def test_a_text_export_with_bare_page_numbers_and_form_feeds_reads_as_the_reply(
     assert not missing_questions(reply)
     assert not any(a.text.strip().isdigit() for a in reply.answers)
     assert not any("Kaldoria – Reply" in a.text for a in reply.answers)
+    # the note at the foot of page 2 follows the answer that calls it, not the question the page broke
+    first = next(a.text for a in reply.answers if a.question_ids == ["1.1"])
+    assert "Child Safety Act online platforms" in first
+    assert first.endswith("It applies to service providers with more than 50,000 registered users in Kaldoria.")
+    assert [a.question_ids for a in reply.answers].count(["1.3"]) == 1
 
 
 def test_a_word_draft_with_tracked_changes_reads_as_accepted():

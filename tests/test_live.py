@@ -129,7 +129,7 @@ def test_watcher_rebuilds_once_per_burst_and_survives_errors(tmp_path, caplog):
     thread, stop = start_watcher(corpus, rebuild, quiet_ms=200, max_wait_ms=2000)
     try:
         time.sleep(0.5)  # the watcher is up
-        for name in ("a.txt", "b.docx", ".incoming-c.txt", "notes.rtf"):
+        for name in ("a.txt", "b.docx", ".incoming-c.txt", "photo.jpg"):
             (corpus / name).write_text("x")
         (corpus / "a.txt").write_text("xy")
         wait_for(lambda: calls, timeout=10)

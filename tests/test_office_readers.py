@@ -141,10 +141,10 @@ def test_junk_renamed_is_refused_with_the_file_name(tmp_path: Path, name: str, p
     assert info.value.path == path
 
 
-def test_old_doc_renamed_docx_gets_a_hint(tmp_path: Path) -> None:
+def test_a_damaged_word_97_file_named_docx_gets_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "old.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
-    with pytest.raises(ReadError, match=r"old\.docx: is an old \.doc or password-protected Word file"):
+    with pytest.raises(ReadError, match=r"old\.docx: is not a readable Word 97–2003 document \("):
         read_document(path)
 
 
@@ -153,3 +153,37 @@ def test_empty_docx_is_refused(tmp_path: Path) -> None:
     path.touch()
     with pytest.raises(ReadError, match=r"^empty\.docx: is empty$"):
         read_document(path)
+
+
+DOCUMENTS = Path(__file__).parent / "documents"
+REPLIES = Path(__file__).parents[1] / "eval" / "replies"
+
+
+def answers_of(path: Path) -> list[tuple[list[str], str]]:
+    from assistant.ingest.replies import read_replies_from
+
+    return [(a.question_ids, a.text) for r in read_replies_from(path) for a in r.answers]
+
+
+@pytest.mark.parametrize("name", ["T-ES(2017)ICT-SR_Sarrelin", "T-ES(2017)ICT-QN_Quarnel"])
+def test_a_word_97_reply_reads_as_its_docx_does(name: str) -> None:
+    """Sarrelin (French) and Quarnel (tracked changes, read as accepted) saved as .doc: the same answers, word for
+    word, as the .docx they were saved from."""
+    assert answers_of(DOCUMENTS / f"{name}.doc") == answers_of(REPLIES / f"{name}.docx")
+
+
+def test_a_word_97_file_the_converter_refuses_is_read_from_its_text_with_its_table_rows() -> None:
+    """Belvaux answers in a « N° | Question | Réponse » table that msdoc2docx refuses: read from the text with Word's
+    cell and row marks, every answer is found under the same question and almost all read word for word."""
+    name = "T-ES(2017)ICT-BV_Belvaux"
+    doc, docx = answers_of(DOCUMENTS / f"{name}.doc"), answers_of(REPLIES / f"{name}.docx")
+    assert [ids for ids, _ in doc] == [ids for ids, _ in docx]
+    assert sum(a == b for a, b in zip(doc, docx)) >= 0.9 * len(docx)
+
+
+def test_a_word_97_reply_in_a_corpus_is_read_not_skipped(tmp_path: Path) -> None:
+    from assistant.store.corpus import corpus_files
+
+    (tmp_path / "reply.doc").write_bytes((DOCUMENTS / "T-ES(2017)ICT-SR_Sarrelin.doc").read_bytes())
+    assert [p.name for p in corpus_files(tmp_path)] == ["reply.doc"]
+    assert read_document(tmp_path / "reply.doc").lines

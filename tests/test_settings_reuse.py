@@ -30,15 +30,24 @@ def test_every_setting_that_shapes_the_vectors_changes_the_key():
     assert replace(base).key() == base.key()  # the key is a function of the values, not the object
 
 
-def test_a_release_that_reads_replies_better_reads_them_again(monkeypatch):
-    """A parser fix ships in a minor release: an index built by the previous one is not reused as it was read."""
+def test_code_that_reads_replies_differently_reads_them_again(tmp_path, monkeypatch):
+    """A parser fix changes the reader's fingerprint, part of the key: an index read by other code is not reused as
+    it was read, whatever the version number says."""
     import assistant.store.settings as settings_module
+    from assistant.store.settings import fingerprint_of
 
-    monkeypatch.setattr(settings_module, "__version__", "0.4.0")
+    package = tmp_path / "assistant"
+    (package / "ingest").mkdir(parents=True)
+    (package / "ingest" / "parser.py").write_text("RULE = 1\n")
+    first = fingerprint_of(package)
+    (package / "web").mkdir()
+    (package / "web" / "page.py").write_text("COLOUR = 'blue'\n")
+    assert fingerprint_of(package) == first  # the page shapes no reading
+    (package / "ingest" / "parser.py").write_text("RULE = 2\n")
+    assert fingerprint_of(package) != first
+
     before = Settings().key()
-    monkeypatch.setattr(settings_module, "__version__", "0.4.1")
-    assert Settings().key() == before  # a patch release keeps the index
-    monkeypatch.setattr(settings_module, "__version__", "0.5.0")
+    monkeypatch.setattr(settings_module, "reader_fingerprint", lambda: "another-reader")
     assert Settings().key() != before
 
 
@@ -80,3 +89,21 @@ def test_other_settings_force_a_re_embed(tmp_path, mini_built, encoder, case):
     if "backend" in CHANGES[case]:  # and the other way round: int8 vectors are not reused for fp32
         back = build_index(corpus, index, Settings(), encoder=encoder)
         assert (back.embedded, back.reused) == (1, 0) and read_manifest(index)["backend"] == "onnx"
+
+
+@pytest.mark.slow
+def test_an_index_built_by_other_code_is_stale_and_read_again(tmp_path, mini_built, encoder, monkeypatch):
+    import assistant.store.build as build_module
+
+    base = copy_built(mini_built, tmp_path / "kb")
+    corpus, index = base / "corpus", base / "index"
+    assert stale_reason(index, corpus, Settings()) is None
+    monkeypatch.setattr(Settings, "key", lambda self: "reader-v2")  # what a parser fix does to the key
+    assert "another version of the assistant" in stale_reason(index, corpus, Settings())
+
+    reads = []
+    real = build_module.read_replies_from
+    monkeypatch.setattr(build_module, "read_replies_from", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    report = build_index(corpus, index, Settings(), encoder=encoder)
+    assert (report.embedded, report.reused) == (1, 0) and len(reads) == 1  # read and embedded again, not reused
+    assert stale_reason(index, corpus, Settings()) is None

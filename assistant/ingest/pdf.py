@@ -13,7 +13,8 @@ import pypdf
 from ..errors import ReadError
 from .document import CELLS, Document, furniture_key, is_page_number, sha256_of
 from .pdf_tables import Piece, Rules, find_tables
-from .wrapping import RE_NOTE_START, row_breaks, unwrap
+from .footnotes import RE_NOTE_START
+from .wrapping import row_breaks, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
 RUNNING_SHARE = 0.5  # a line is running furniture when it sits at a page edge on at least this share of pages

@@ -10,14 +10,26 @@ from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, tab_
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
+from .word97 import read_doc
 from .aligned import aligned_tables
 from .markdown import markdown_lines
 from .wrapping import unwrap_text
 
 READERS: dict[str, Callable[[Path], Document]] = {
-    ".txt": read_text_file, ".md": read_text_file, ".docx": read_docx, ".pdf": read_pdf,
+    ".txt": read_text_file, ".md": read_text_file, ".docx": read_docx, ".doc": read_doc, ".pdf": read_pdf,
 }
 SUFFIXES = tuple(READERS)
+SAVE_AS = "save it as .docx (or PDF) and use that file"
+# documents a Party may send that are not read: a corpus file of one of these types is named, with what to do, among
+# the files a build skips (rather than passed over in silence)
+NOT_READ: dict[str, str] = {
+    ".odt": f"OpenDocument text (.odt) is not read; {SAVE_AS}",
+    ".rtf": f"Rich Text (.rtf) is not read; {SAVE_AS}",
+    ".pages": "Pages documents are not read; export it as Word (.docx) or PDF and use that file",
+    ".html": "web pages are not read; print it to PDF, or save its text as .txt, and use that file",
+    ".htm": "web pages are not read; print it to PDF, or save its text as .txt, and use that file",
+}
+DOCUMENTS = SUFFIXES + tuple(NOT_READ)  # what a corpus folder's replies may be: read, or skipped with a remedy
 MAX_BYTES = 20 * 1024 * 1024  # a reply file larger than this is refused, whether added or dropped in corpus/
 
 
@@ -29,6 +41,8 @@ def read_document(path: Path | str) -> Document:
     if not path.is_file():
         raise ReadError(path, "is not a file; give the path of a reply file")
     suffix = path.suffix.lower()
+    if suffix in NOT_READ:
+        raise ReadError(path, NOT_READ[suffix])
     if suffix not in READERS:
         raise ReadError(path, f"unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(READERS))}")
     size = path.stat().st_size

@@ -168,8 +168,9 @@ def read_docx(path: Path) -> Document:
                 blocks.append(lines)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         with open(path, "rb") as fh:
-            if fh.read(8) == OLE_MAGIC:
-                raise ReadError(path, "is an old .doc or password-protected Word file; save it as an unprotected .docx") from exc
+            if fh.read(8) == OLE_MAGIC:  # a Word 97–2003 file named .docx, or a password-protected .docx
+                from .word97 import read_doc
+                return read_doc(path)
         detail = "not a ZIP package" if isinstance(exc, PackageNotFoundError) else f"{type(exc).__name__}: {exc}"
         raise ReadError(path, f"is not a valid Word .docx file ({detail})") from exc
     out: list[str] = []

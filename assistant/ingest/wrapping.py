@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from .document import CELLS, is_contents_entry
+from .footnotes import RE_NOTE_START, page_notes, place_notes, without_calls
 from .hyphens import join_broken
 
 # a footnote's first line: a note number, superscript or set apart ("¹ Campaign…", "1 Campaign…")
-RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
 SOFT_HYPHEN = "\u00ad"  # where a word may break: invisible unless it does
 
 # a line that starts something: a question, a number or letter label, an arrow, a bullet
@@ -111,9 +111,11 @@ def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     """A hard-wrapped text file's lines with each paragraph on the line it starts on and blanks where its other
     lines were (line numbers still point into the file); the lines as they are when they were not wrapped.  The
     `skip` lines (a page's running header and footer) are left out, so a paragraph goes on past them."""
+    notes = page_notes(lines, skip)  # set after the paragraph that calls them, their numbers out of its sentence
+    lines = without_calls(lines, notes)
     width = hard_wrap_width(lines)
     if width is None:
-        return lines
+        return place_notes(lines, notes)
     # the blank lines around a running header or footer are the page break's, not a paragraph's end
     around = {j for i in skip for j in (i - 1, i + 1) if 0 <= j < len(lines) and not lines[j].strip()}
     kept = [i for i in range(len(lines)) if i not in skip and i not in around]
@@ -122,4 +124,4 @@ def unwrap_text(lines: list[str], skip: set[int] = frozenset()) -> list[str]:
     out = [""] * len(lines)
     for text, start in unwrap([lines[i] for i in kept], [width] * len(kept), breaks):
         out[kept[start]] = text
-    return out
+    return place_notes(out, notes)

@@ -37,7 +37,7 @@ from .locking import build_lock
 from .load import read_replies
 from .reading import read_corpus
 from .replacing import recover as recover_corpus
-from .settings import FORMAT, SENTENCE_KINDS, Settings, vector_kinds
+from .settings import FORMAT, SENTENCE_KINDS, Settings, reader_fingerprint, vector_kinds
 from .vectors import FaissFlatIndex
 
 
@@ -273,7 +273,8 @@ def _build_index(corpus: Path, index_dir: Path, settings: Settings, encoder: Enc
             [{"meta": asdict(r.meta), "answers": [asdict(a) for a in r.answers]} for r in replies], ensure_ascii=False))
         manifest = {
             "format": FORMAT, "tool_version": __version__, "model": settings.model, "backend": settings.backend,
-            "dimension": dim, "settings_key": settings.key(), "settings": asdict(settings),
+            "dimension": dim, "settings_key": settings.key(), "reader": reader_fingerprint(),
+            "settings": asdict(settings),
             "corpus": str(corpus.resolve()), "files": file_entries, "passage_count": len(passages),
             "skipped": [s.entry() for s in skipped],
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

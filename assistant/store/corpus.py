@@ -4,11 +4,12 @@ index still matches the folder."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import CorpusError
 from ..ingest.document import sha256_of
-from ..ingest.readers import SUFFIXES
+from ..ingest.readers import DOCUMENTS
 from .layout import read_manifest
 from .settings import Settings
 
@@ -38,12 +39,13 @@ def printable_name(name: str) -> str:
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """Reply files in the corpus folder, by name; hidden files (an `add` in progress) are not replies."""
+    """Reply files in the corpus folder, by name, with documents of a type not read (named among the skipped
+    files, with what to do); hidden files (an `add` in progress) are not replies."""
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise CorpusError(f"corpus folder {corpus} does not exist; create it and put reply files in it, "
                           f"or name another with --corpus")
-    return sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+    return sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENTS
                   and not p.name.startswith("."))
 
 
@@ -54,6 +56,9 @@ def stale_reason(index_dir: Path, corpus: Path | None = None, settings: Settings
         return f"no index in {index_dir}"
     corpus = Path(corpus or manifest.get("corpus", "corpus"))
     if settings and manifest.get("settings_key") != settings.key():
+        if manifest.get("settings") == asdict(settings):
+            return "the index was built by another version of the assistant, which read or embedded replies " \
+                   "differently"
         return "the index was built with other settings (model, back end or passage size)"
     indexed = {f["name"]: f["sha256"] for f in manifest.get("files", [])}
     try:

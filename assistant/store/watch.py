@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..encoders.shared import SharedEncoder
-from ..ingest.readers import SUFFIXES
+from ..ingest.readers import DOCUMENTS
 from .locking import build_lock
 from .build import build_index
 from .corpus import OVERRIDES_FILE, stale_reason
@@ -21,9 +21,10 @@ log = logging.getLogger(__name__)
 
 
 def corpus_filter(change: object, path: str) -> bool:
-    """Reply files and metadata.json; not hidden files (`add` writes `.incoming-*` first)."""
+    """Reply files (and documents of a type not read, which a build names) and metadata.json; not hidden files
+    (`add` writes `.incoming-*` first)."""
     p = Path(path)
-    return not p.name.startswith(".") and (p.suffix.lower() in SUFFIXES or p.name == OVERRIDES_FILE)
+    return not p.name.startswith(".") and (p.suffix.lower() in DOCUMENTS or p.name == OVERRIDES_FILE)
 
 
 def watch_corpus(corpus: Path, rebuild: Callable[[set[str]], object], stop: threading.Event,

@@ -27,7 +27,7 @@ from .chat import ALL_PARTIES
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = list(SUFFIXES)
-INTRO = ("Upload a Party's reply (.txt, .md, .docx, or .pdf with a text layer; up to "
+INTRO = ("Upload a Party's reply (.txt, .md, .docx, .doc, or .pdf with a text layer; up to "
          f"{MAX_BYTES // 2**20} MB). Check what was detected, correct the Party if needed, then add it: "
          "the chat keeps answering while the index is rebuilt.")
 POLL_SECONDS = 0.4

@@ -187,3 +187,9 @@ def test_a_word_97_reply_in_a_corpus_is_read_not_skipped(tmp_path: Path) -> None
     (tmp_path / "reply.doc").write_bytes((DOCUMENTS / "T-ES(2017)ICT-SR_Sarrelin.doc").read_bytes())
     assert [p.name for p in corpus_files(tmp_path)] == ["reply.doc"]
     assert read_document(tmp_path / "reply.doc").lines
+
+
+def test_a_word_97_file_named_docx_is_read_as_what_it_is(tmp_path: Path) -> None:
+    renamed = tmp_path / "T-ES(2017)ICT-SR_Sarrelin.docx"
+    renamed.write_bytes((DOCUMENTS / "T-ES(2017)ICT-SR_Sarrelin.doc").read_bytes())
+    assert answers_of(renamed) == answers_of(REPLIES / "T-ES(2017)ICT-SR_Sarrelin.docx")

@@ -10,7 +10,7 @@ from .document import MAX_PARAGRAPHS, Document, clean_text, page_furniture, tab_
 from .pdf import read_pdf
 from .text import read_text_file
 from .word import read_docx
-from .word97 import read_doc
+from .word97 import is_word97, read_doc
 from .aligned import aligned_tables
 from .markdown import markdown_lines
 from .wrapping import unwrap_text
@@ -51,6 +51,8 @@ def read_document(path: Path | str) -> Document:
     if size > MAX_BYTES:
         raise ReadError(path, f"is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB (split it, or remove "
                               f"embedded images)")
+    if suffix == ".docx" and is_word97(path):
+        suffix = ".doc"  # a Word 97–2003 file named .docx (or a password-protected .docx: read_doc says so)
     doc = READERS[suffix](path)
     doc.lines = [tab_row(clean_text(line)) for line in doc.lines]
     furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file

@@ -23,7 +23,6 @@ RUN_TEXT = etree.XPath(
     " or self::w:noBreakHyphen]",
     namespaces=NS,
 )
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, or a password-protected .docx
 # Bounds checked before python-docx builds the document tree (a few KB can unzip to gigabytes of XML)
 MAX_UNZIPPED = 50 * 2**20  # bytes of all the package's parts together
 MAX_RATIO = 100  # uncompressed / compressed, checked once the parts pass RATIO_FLOOR
@@ -167,10 +166,6 @@ def read_docx(path: Path) -> Document:
                     lines[0] = "- " + lines[0].lstrip()
                 blocks.append(lines)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
-        with open(path, "rb") as fh:
-            if fh.read(8) == OLE_MAGIC:  # a Word 97–2003 file named .docx, or a password-protected .docx
-                from .word97 import read_doc
-                return read_doc(path)
         detail = "not a ZIP package" if isinstance(exc, PackageNotFoundError) else f"{type(exc).__name__}: {exc}"
         raise ReadError(path, f"is not a valid Word .docx file ({detail})") from exc
     out: list[str] = []

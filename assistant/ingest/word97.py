@@ -10,17 +10,23 @@ from pathlib import Path
 
 from ..errors import ReadError
 from .document import CELLS, Document, sha256_of
-from .word import OLE_MAGIC, read_docx
+from .word import read_docx
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how a Word 97–2003 file (or a locked .docx) starts
 OBJECT_MARK = "\ufffc"  # what the converter leaves where a drawing or an embedded object stood
+
+
+def is_word97(path: Path) -> bool:
+    """The file is a Word 97–2003 document (an OLE compound file), whatever its name says."""
+    with open(path, "rb") as fh:
+        return fh.read(8) == OLE_MAGIC
 
 
 def read_doc(path: Path) -> Document:
     """One line per paragraph with blank lines between, one " | " line per table row, as read_docx gives them."""
-    with open(path, "rb") as fh:
-        if fh.read(8) != OLE_MAGIC:
-            raise ReadError(path, "is not a Word 97–2003 document (a .doc file starts otherwise); check the file, or "
-                                  "give it the extension its format has")
+    if not is_word97(path):
+        raise ReadError(path, "is not a Word 97–2003 document (a .doc file starts otherwise); check the file, or "
+                              "give it the extension its format has")
     from doc2docx import convert  # the msdoc2docx distribution
     from doc2docx.errors import Doc2DocxError, EncryptedDocumentError
 

@@ -193,3 +193,9 @@ def test_a_word_97_file_named_docx_is_read_as_what_it_is(tmp_path: Path) -> None
     renamed = tmp_path / "T-ES(2017)ICT-SR_Sarrelin.docx"
     renamed.write_bytes((DOCUMENTS / "T-ES(2017)ICT-SR_Sarrelin.doc").read_bytes())
     assert answers_of(renamed) == answers_of(REPLIES / "T-ES(2017)ICT-SR_Sarrelin.docx")
+
+
+def test_a_password_protected_docx_is_refused_as_such() -> None:
+    """A locked .docx is a compound file, as a .doc is, but holds an encrypted package: the message says what it is."""
+    with pytest.raises(ReadError, match=r"locked\.docx: is password-protected; save it without a password as \.docx"):
+        read_document(DOCUMENTS / "locked.docx")

@@ -48,3 +48,17 @@ def test_a_numbered_paragraph_ending_a_page_is_no_note():
     lines = (page(1, wrapped(BODY), ["3 The Ministry also funds the helpline run by the Red Cross."])
              + page(2, wrapped(BODY), []) + page(3, wrapped(BODY), []))
     assert page_notes(lines, page_furniture(lines)) == []  # nothing on the page calls a note 3
+
+
+def test_a_raised_note_number_is_the_note_and_its_call():
+    """"Act¹" calls the note "¹ Act No. …" as "Act1" calls "1 Act No. …"; the raised number leaves the sentence."""
+    called = wrapped("Under the Child Safety Act¹ platforms must warn young users before they upload intimate "
+                     "content of any kind, as the Act requires of every service established in the country.")
+    lines = (page(1, wrapped(BODY) + [""] + called, ["¹ Act No. 77/2019, Official Gazette No. 41/2019."])
+             + page(2, wrapped("In short: " + BODY), []) + page(3, wrapped("Moreover, " + BODY), []))
+    furniture = page_furniture(lines)
+    assert [n.text for n in page_notes(lines, furniture)] == ["¹ Act No. 77/2019, Official Gazette No. 41/2019."]
+    out = [line for line in unwrap_text(["" if i in furniture else x for i, x in enumerate(lines)], furniture)
+           if line.strip()]
+    at = next(i for i, line in enumerate(out) if line.startswith("Under the Child Safety Act platforms"))
+    assert out[at + 1] == "¹ Act No. 77/2019, Official Gazette No. 41/2019."

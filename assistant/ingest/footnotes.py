@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 
 NOTE_LINES = 12  # a page's notes take at most this many lines
+RAISED = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # a line that opens a footnote: its number, raised or followed by a space
-RE_NOTE_START = re.compile(r"^\s*(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s))")
+RE_NOTE_START = re.compile(rf"^\s*(?:[{RAISED}]+|\d{{1,3}}(?=\s))")
+AS_DIGITS = str.maketrans(RAISED, "0123456789")
 
 
 @dataclass
@@ -25,8 +27,11 @@ class Note:
 
 
 def _call(number: str) -> re.Pattern:
-    """The note's number glued to the word before it: "Act1", "law.1", "Act”1"; not "1.1", "2019", "Q1"."""
-    return re.compile(rf"(?:(?<=[^\W\d_]{{3}})|(?<=[^\d\s][.,;:)”\"’])){number}(?![\w.,]\w)(?!\d)")
+    """The note's number glued to the word before it, set on the line or raised: "Act1", "law.1", "Act”1", "Act¹";
+    not "1.1", "2019", "Q1"."""
+    raised = number.translate(str.maketrans("0123456789", RAISED))
+    return re.compile(rf"(?:(?<=[^\W\d_]{{3}})|(?<=[^\d\s][.,;:)”\"’]))(?:{number}|{raised})"
+                      rf"(?![\w.,]\w)(?![\d{RAISED}])")
 
 
 def page_notes(lines: list[str], furniture: set[int]) -> list[Note]:
@@ -69,8 +74,8 @@ def _foot(lines: list[str], start: int, end: int) -> list[Note]:
     expected: int | None = None
     for top, bottom in _blocks_above(lines, start, end):
         first = RE_NOTE_START.match(lines[top])
-        number = first.group().strip() if first else ""
-        if not number.isdigit() or (expected is not None and int(number) != expected) or top == start:
+        number = first.group().strip().translate(AS_DIGITS) if first else ""  # "¹" is note 1 too
+        if not number.isdecimal() or (expected is not None and int(number) != expected) or top == start:
             break
         if bottom - top + sum(b - t for t, b, _ in found) > NOTE_LINES:
             break

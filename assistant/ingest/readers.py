@@ -20,14 +20,15 @@ READERS: dict[str, Callable[[Path], Document]] = {
 }
 SUFFIXES = tuple(READERS)
 SAVE_AS = "save it as .docx (or PDF) and use that file"
+WEB_PAGE = "web pages are not read; print it to PDF, or save its text as .txt, and use that file"
 # documents a Party may send that are not read: a corpus file of one of these types is named, with what to do, among
 # the files a build skips (rather than passed over in silence)
 NOT_READ: dict[str, str] = {
     ".odt": f"OpenDocument text (.odt) is not read; {SAVE_AS}",
     ".rtf": f"Rich Text (.rtf) is not read; {SAVE_AS}",
     ".pages": "Pages documents are not read; export it as Word (.docx) or PDF and use that file",
-    ".html": "web pages are not read; print it to PDF, or save its text as .txt, and use that file",
-    ".htm": "web pages are not read; print it to PDF, or save its text as .txt, and use that file",
+    ".html": WEB_PAGE,
+    ".htm": WEB_PAGE,
 }
 DOCUMENTS = SUFFIXES + tuple(NOT_READ)  # what a corpus folder's replies may be: read, or skipped with a remedy
 MAX_BYTES = 20 * 1024 * 1024  # a reply file larger than this is refused, whether added or dropped in corpus/

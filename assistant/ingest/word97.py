@@ -1,6 +1,6 @@
 """Word 97–2003 (.doc) replies: converted to a temporary .docx by `msdoc2docx`, then read as any .docx is (word.py:
-paragraphs, lists, tables row by row, tracked changes accepted).  A file that converter
-rejects is read as plain paragraphs by `legacy-doc` (its tables' cells then run together, but no text is lost)."""
+paragraphs, lists, tables row by row, tracked changes accepted).  A file that converter rejects is read from its
+text by `legacy-doc`, Word's own cell and row marks kept, so a table still reads row by row."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .document import CELLS, Document, sha256_of
 from .word import read_docx
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how a Word 97–2003 file (or a locked .docx) starts
+LOCKED = "is password-protected; save it without a password as .docx"
 OBJECT_MARK = "\ufffc"  # what the converter leaves where a drawing or an embedded object stood
 
 
@@ -34,13 +35,26 @@ def read_doc(path: Path) -> Document:
         with tempfile.TemporaryDirectory(prefix="assistant-doc-") as scratch:
             converted = Path(scratch) / "reply.docx"
             convert(path, converted)
-            doc = read_docx(converted)
+            lines = read_docx(converted).lines
     except EncryptedDocumentError as exc:
-        raise ReadError(path, "is password-protected; save it without a password as .docx") from exc
-    except (Doc2DocxError, ReadError, ValueError, IndexError, KeyError, OverflowError):
-        doc = Document(path=path, lines=_plain_paragraphs(path), sha256="")
-    lines = [line.replace(OBJECT_MARK, "") for line in doc.lines]
-    return Document(path=path, lines=lines, sha256=sha256_of(path))
+        raise ReadError(path, LOCKED) from exc
+    except (Doc2DocxError, ReadError, ValueError, IndexError, KeyError, OverflowError) as exc:
+        if _is_locked_package(path):
+            raise ReadError(path, LOCKED) from exc
+        lines = _plain_paragraphs(path)
+    return Document(path=path, lines=[line.replace(OBJECT_MARK, "") for line in lines], sha256=sha256_of(path))
+
+
+def _is_locked_package(path: Path) -> bool:
+    """A password-protected .docx: the same kind of file as a .doc, holding an encrypted package, not a document."""
+    from doc2docx.cfb.container import CompoundFile
+    from doc2docx.errors import Doc2DocxError
+
+    try:
+        CompoundFile.from_path(path).get_entry("EncryptedPackage")
+    except (Doc2DocxError, ValueError, IndexError):
+        return False
+    return True
 
 
 def _plain_paragraphs(path: Path) -> list[str]:

@@ -129,3 +129,29 @@ def test_a_build_made_before_sentences_had_multilingual_vectors_still_answers(tm
     np.save(copy / "builds" / "b1" / "ml_sentences.npy", np.zeros((3, 384), dtype="float32"))
     with pytest.raises(IndexCorrupt, match="inconsistent"):
         load_index(copy)
+
+
+def test_a_file_a_reader_fails_on_is_skipped_with_its_name_not_the_whole_corpus(tmp_path):
+    """A fault in a reader (here a ValueError) is that file's problem: the build skips it, naming it and the fault;
+    `add`, which requires the file, refuses it with the same one line."""
+    from assistant.errors import ReadError
+    from assistant.store.reading import read_corpus
+
+    from assistant.ingest.replies import read_replies_from
+    from replies import MINI, write_txt
+
+    good, odd = write_txt(tmp_path / "good.txt", MINI), tmp_path / "odd.txt"
+    odd.write_text("Question 9.3 Yes.")
+
+    def read(path):
+        if path == odd:
+            raise ValueError("invalid literal for int() with base 10: '¹'")
+        return read_replies_from(path)
+
+    replies, skipped = read_corpus([good, odd], read)
+    assert [r.meta.source for r in replies] == ["good.txt"]
+    assert [s.line for s in skipped] == [
+        "odd.txt: could not be read: the assistant failed on it (ValueError: invalid literal for int() with base 10: "
+        "'¹'); please report it with the file"]
+    with pytest.raises(ReadError, match=r"^odd\.txt: could not be read: the assistant failed on it \(ValueError"):
+        read_corpus([good, odd], read, required={"odd.txt"})

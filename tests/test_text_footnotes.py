@@ -62,3 +62,23 @@ def test_a_raised_note_number_is_the_note_and_its_call():
            if line.strip()]
     at = next(i for i, line in enumerate(out) if line.startswith("Under the Child Safety Act platforms"))
     assert out[at + 1] == "¹ Act No. 77/2019, Official Gazette No. 41/2019."
+
+
+def test_notes_set_one_under_the_other_are_each_their_own_and_keep_their_order():
+    """"1 …" / "… 2020." / "2 …" with no blank between: two notes (a wrapped line opening with another number is
+    no note), each call's number out of the sentence, and both after the paragraph, 1 then 2."""
+    called = wrapped("Under the Child Safety Act1 platforms must warn young users before they upload intimate "
+                     "content of any kind, as the Criminal Code2 requires of every service established here.")
+    lines = (page(1, wrapped(BODY) + [""] + called + ["", "Next paragraph of the reply follows here."],
+                  ["1 Act No. 77/2019, Official Gazette, in force since", "1 January 2020.",
+                   "2 Code of 1998, Article 3."])
+             + page(2, wrapped("In short: " + BODY), []) + page(3, wrapped("Moreover, " + BODY), []))
+    furniture = page_furniture(lines)
+    assert [n.text for n in page_notes(lines, furniture)] == [
+        "1 Act No. 77/2019, Official Gazette, in force since 1 January 2020.", "2 Code of 1998, Article 3."]
+    out = [line for line in unwrap_text(["" if i in furniture else x for i, x in enumerate(lines)], furniture)
+           if line.strip()]
+    at = next(i for i, line in enumerate(out) if line.startswith("Under the Child Safety Act platforms"))
+    assert "Criminal Code requires" in out[at]
+    assert out[at + 1:at + 4] == ["1 Act No. 77/2019, Official Gazette, in force since 1 January 2020.",
+                                  "2 Code of 1998, Article 3.", "Next paragraph of the reply follows here."]

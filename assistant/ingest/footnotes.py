@@ -1,6 +1,7 @@
 """Footnotes of a text export (pdftotext and the like): the notes a page ends with, told apart by the number that
 calls them in the page's text ("… Child Safety Act1 online platforms …" / "1 Act No. 77/2019 …"), and set after the
-paragraph that calls them, as a PDF's own reading does (pdf.footnotes), rather than where the page broke.
+paragraph that calls them rather than where the page broke.  (A PDF's own reading tells its notes by their smaller
+type, pdf.footnotes, and sets them after the paragraph the page broke.)
 
 A text gives no type size to tell a note by; the call is the evidence.  A block opening with a number at a page's
 foot is a note only when that number is glued to a word (or a word's closing punctuation) earlier on the page.
@@ -68,13 +69,29 @@ def _blocks_above(lines: list[str], start: int, end: int) -> list[tuple[int, int
     return blocks
 
 
+def note_number(line: str) -> str:
+    """The number a line opens with as a note's ("¹" is note 1 too), "" for none."""
+    first = RE_NOTE_START.match(line)
+    return first.group().strip().translate(AS_DIGITS) if first else ""
+
+
+def _split(lines: list[str], top: int, bottom: int) -> list[tuple[int, int]]:
+    """A block's notes, last first: a note set right under the one before opens with the number after its number
+    ("1 Act No. …" / "in force since 2020." / "2 Code of …")."""
+    starts = [top]
+    for k in range(top + 1, bottom):
+        number, before = note_number(lines[k]), note_number(lines[starts[-1]])
+        if number.isdecimal() and before.isdecimal() and int(number) == int(before) + 1:
+            starts.append(k)
+    return list(reversed(list(zip(starts, [*starts[1:], bottom]))))
+
+
 def _foot(lines: list[str], start: int, end: int) -> list[Note]:
     """The notes that end the page running from `start` to `end` (the furniture's first line)."""
     found: list[tuple[int, int, str]] = []  # (first line, end line, number), last first
     expected: int | None = None
-    for top, bottom in _blocks_above(lines, start, end):
-        first = RE_NOTE_START.match(lines[top])
-        number = first.group().strip().translate(AS_DIGITS) if first else ""  # "¹" is note 1 too
+    for top, bottom in (note for block in _blocks_above(lines, start, end) for note in _split(lines, *block)):
+        number = note_number(lines[top])
         if not number.isdecimal() or (expected is not None and int(number) != expected) or top == start:
             break
         if bottom - top + sum(b - t for t, b, _ in found) > NOTE_LINES:
@@ -112,7 +129,8 @@ def place_notes(paragraphs: list[str], notes: list[Note]) -> list[str]:
     """Paragraphs laid out one per line at the line they start on (blanks between), with each note on the last blank
     line before the paragraph after the one that calls it (or joined to it when there is none)."""
     out = list(paragraphs)
-    for note in sorted(notes, key=lambda n: n.caller):
+    # the last called first: a paragraph's notes then stand after it in the order it calls them
+    for note in sorted(notes, key=lambda n: (n.caller, n.mark[0]), reverse=True):
         here = max((i for i in range(note.caller + 1) if out[i].strip()), default=None)
         if here is None:
             continue

@@ -1,8 +1,9 @@
 """Reading the corpus for a build: every file parsed (or its live parse reused); a file that cannot be indexed is
-skipped with one line saying why, so one bad file never silences the others."""
+skipped with one line saying why, so one bad file never silences the others, even one a reader fails on."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,13 @@ def read_corpus(files: list[Path], read: Callable[[Path], Reply | list[Reply]], 
             if size > MAX_BYTES:
                 read_document(path)  # refuses it by its size, before reading or hashing a byte
             got = read(path)
-        except (AssistantError, OSError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (AssistantError, OSError)):  # a fault in a reader: this file's, not the corpus's
+                logging.getLogger("assistant").debug("reading %s failed", path, exc_info=exc)
+                exc = ReadError(path, f"could not be read: the assistant failed on it ({type(exc).__name__}: {exc}); "
+                                      f"please report it with the file")
             if path.name in required:
-                raise
+                raise exc
             skipped.append(Skipped(printable_name(path.name), problem_of(exc), size, _hash(path, size)))
             continue
         replies.extend(got if isinstance(got, list) else [got])

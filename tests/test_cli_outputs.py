@@ -120,11 +120,12 @@ def test_coverage_formats(mini):
     assert run(mini, "coverage", "--json").stdout == run(mini, "coverage", "--format", "json").stdout
     columns, [row] = contract["questions"], contract["parties"]
     assert "9.3" in columns and row["cells"]["9.3"] == "answered"
-    marks = {"answered": "+", "pointer": ">", "blank": "."}
+    marks = {"answered": "+", "pointer": ">", "nothing": "-", "blank": "."}
     text = run(mini, "coverage").stdout.splitlines()
     assert text == [f"Portugal  {''.join(marks[row['cells'][q]] for q in columns)}",
                     f"columns: {' '.join(columns)}",
-                    "+ answered   > answered only by pointing to another answer   . blank"]
+                    "+ answered   > answered only by pointing to another answer   "
+                    "- nothing given (no reply, no information, not applicable)   . blank"]
     header, *rows = csv_rows(run(mini, "coverage", "--format", "csv").stdout)
     assert header == ["party", "doc_id", *columns]
     assert rows == [["Portugal", "T-ES(2017)ICT-PT", *(row["cells"][q] for q in columns)]]

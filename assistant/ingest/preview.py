@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model import Reply, ReplyMeta
 from .document import Document
 from .language import language_name
+from .nonanswers import gives_nothing
 from .parser import read_reply
 from .questionnaire import ROUND, Entry, missing_questions
 from .readers import read_document
@@ -40,7 +41,12 @@ class Preview:
         return [("Party", m.party), ("Document code", m.doc_id), ("Round", m.round or "not stated"),
                 ("Language", language_name(m.language)),
                 ("Answers found", f"{len(self.reply.answers)} (questions {_span(self.answered_ids())})"
-                 + (f", {pages} pages" if pages else ""))]
+                 + (f", {pages} pages" if pages else ""))] + self.nothing_facts()
+
+    def nothing_facts(self) -> list[tuple[str, str]]:
+        """The answers that only say nothing is given ("Not applicable.", "No reply received."), when there are some."""
+        ids = dict.fromkeys(q for a in self.reply.answers if gives_nothing(a.text) for q in a.question_ids)
+        return [("Answers that give nothing", ", ".join(ids))] if ids else []
 
     def missing_text(self, limit: int = 40) -> str:
         if not self.missing:

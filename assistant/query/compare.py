@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..errors import UnknownQuestion
 from ..ids import column_of, id_under, parse_question_id, sort_key
+from ..ingest.nonanswers import gives_nothing
 from ..ingest.questionnaire import load_questionnaire
 from ..ingest.references import is_pointer, resolve
 from ..model import Answer, Hit, Reply
@@ -13,7 +14,9 @@ from ..parties import indexed_party
 from ..store.load import LoadedIndex
 from .citations import citation
 
-ANSWERED, POINTER, BLANK = "answered", "pointer", "blank"
+# an answer's status: content, only a pointer to another answer, only a statement that nothing is given ("No reply
+# received.", "Not applicable."), or no answer at all
+ANSWERED, POINTER, NOTHING, BLANK = "answered", "pointer", "nothing", "blank"
 
 
 def answers_for(reply: Reply, qid: str) -> list[int]:
@@ -27,7 +30,9 @@ def answers_for(reply: Reply, qid: str) -> list[int]:
 def status_of(answers: list[Answer]) -> str:
     if not answers:
         return BLANK
-    return POINTER if all(is_pointer(a) for a in answers) else ANSWERED
+    if all(gives_nothing(a.text) for a in answers):
+        return NOTHING
+    return POINTER if all(is_pointer(a) or gives_nothing(a.text) for a in answers) else ANSWERED
 
 
 @dataclass
@@ -108,7 +113,7 @@ class Comparer:
         return sorted(ids, key=sort_key)
 
     def coverage(self) -> dict:
-        """Parties x questions: answered, answered only by pointing elsewhere, or blank."""
+        """Parties x questions: answered, answered only by pointing elsewhere, nothing given, or blank."""
         cols = self.columns()
         matrix = []
         for reply in self.replies:

@@ -9,10 +9,12 @@ import csv
 import html
 import io
 import re
+from typing import NamedTuple
 
 from ..ids import strip_label
 from ..ingest.language import language_name
 from .citations import short_tag
+from .compare import ANSWERED, BLANK, NOTHING, POINTER
 
 # Markdown specials that could make a link, an image, emphasis, code, a table or maths out of reply text;
 # the HTML specials (< > &) become entities, which every Markdown renderer shows as the characters.
@@ -128,15 +130,40 @@ def compare_csv(result: dict) -> str:
     return out.getvalue()
 
 
-COVERAGE_MARKS = {"answered": "+", "pointer": ">", "blank": "."}
+class Mark(NamedTuple):
+    """How one status of `compare` and `coverage` is shown."""
+
+    text: str  # in plain text
+    symbol: str  # in Markdown and on the page
+    label: str  # in a few words
+    meaning: str  # in a legend
+
+
+STATUS_MARKS = {
+    ANSWERED: Mark("+", "✓", "answered", "answered"),
+    POINTER: Mark(">", "→", "points elsewhere", "answered only by pointing to another answer"),
+    NOTHING: Mark("-", "∅", "nothing given", "nothing given (no reply, no information, not applicable)"),
+    BLANK: Mark(".", "—", "blank", "blank"),
+}
+
+
+def status_label(status: str) -> str:
+    """"✓ answered", "∅ nothing given": a status as the page names it."""
+    mark = STATUS_MARKS.get(status)
+    return f"{mark.symbol} {mark.label}" if mark else status
+
+
+def coverage_legend() -> str:
+    """One line saying what each plain-text mark means."""
+    return "   ".join(f"{m.text} {m.meaning}" for m in STATUS_MARKS.values())
 
 
 def coverage_text(result: dict) -> str:
     width = max((len(p["party"]) for p in result["parties"]), default=5)
-    lines = [f"{row['party']:<{width}}  " + "".join(COVERAGE_MARKS[row["cells"][q]] for q in result["questions"])
+    lines = [f"{row['party']:<{width}}  " + "".join(STATUS_MARKS[row["cells"][q]].text for q in result["questions"])
              for row in result["parties"]]
     lines.append(f"columns: {' '.join(result['questions'])}")
-    lines.append("+ answered   > answered only by pointing to another answer   . blank")
+    lines.append(coverage_legend())
     return "\n".join(lines)
 
 
@@ -150,13 +177,12 @@ def coverage_csv(result: dict) -> str:
 
 
 def coverage_markdown(result: dict) -> str:
-    marks = {"answered": "✓", "pointer": "→", "blank": "—"}
     lines = ["| Party | " + " | ".join(result["questions"]) + " |", "|---" * (len(result["questions"]) + 1) + "|"]
     for row in result["parties"]:
-        lines.append(f"| {md_inline(row['party'])} | " + " | ".join(marks[row["cells"][q]] for q in result["questions"])
-                     + " |")
+        cells = [STATUS_MARKS[row["cells"][q]].symbol for q in result["questions"]]
+        lines.append(f"| {md_inline(row['party'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 __all__ = ["md_escape", "md_inline", "csv_cell", "to_markdown", "to_text", "compare_text",
-           "compare_markdown", "compare_csv", "coverage_text", "coverage_csv", "coverage_markdown"]
+           "compare_markdown", "compare_csv", "STATUS_MARKS", "status_label", "coverage_legend", "coverage_text", "coverage_csv", "coverage_markdown"]

@@ -16,8 +16,8 @@ import gradio as gr
 from ..errors import AssistantError
 from ..ids import column_of, parse_question_id
 from ..query.answer import should_abstain
-from ..query.compare import ANSWERED, BLANK, POINTER, Comparer
-from ..query.render import compare_csv, compare_markdown
+from ..query.compare import Comparer
+from ..query.render import STATUS_MARKS, compare_csv, compare_markdown
 from .render import clean_result, compare_html, compare_message, coverage_html, question_title
 
 PICK = "Pick a question to compare."
@@ -90,10 +90,9 @@ class CompareService:
         return compare_html(result), str(csv_path), str(md_path), markdown
 
     def coverage_rows(self) -> tuple[list[str], list[list[str]]]:
-        """Headers and rows for the coverage grid: ✓ answered, → answered only by pointing elsewhere, — blank."""
+        """Headers and rows for the coverage grid, a symbol per cell (render.STATUS_MARKS)."""
         cov = self.comparer.coverage()
-        symbols = {ANSWERED: "✓", POINTER: "→", BLANK: "—"}
-        rows = [[p["party"]] + [symbols[p["cells"][q]] for q in cov["questions"]] for p in cov["parties"]]
+        rows = [[p["party"]] + [STATUS_MARKS[p["cells"][q]].symbol for q in cov["questions"]] for p in cov["parties"]]
         return ["Party"] + cov["questions"], rows
 
     def open_cell(self, row: int, col: int) -> str:

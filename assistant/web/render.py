@@ -22,13 +22,13 @@ from ..ingest.language import language_name
 from ..ingest.questionnaire import load_questionnaire
 from ..query.answer import NOT_ADDRESSED, partial_message
 from ..query.citations import short_tag
+from ..query.render import status_label
 
 SOURCES_PLACEHOLDER = ("Ask a question: the passages cited in the answer appear here in full, "
                        "with the quoted sentences highlighted.")
 CHAT_PLACEHOLDER = ("Ask a question below, or pick an example. A short follow-up such as “and under 14?” or "
                     "“what about Belgium?” is searched with the previous question's subject.")
 NO_FILTER_MATCH = "No passage matches the chosen filters; try All Parties or All pillars."
-MARKS = {"answered": "✓ answered", "pointer": "→ points elsewhere", "blank": "— blank"}
 SHOWN_PARTIES = 6  # the status line names this many Parties, then "+N"
 
 
@@ -368,7 +368,7 @@ def compare_html(result: dict) -> str:
     """The Compare table: one row per Party, the question in the questionnaire's words."""
     result = clean_result(result)
     rows = [{
-        "party": row["party"], "status": row["status"], "mark": MARKS.get(row["status"], row["status"]),
+        "party": row["party"], "status": row["status"], "mark": status_label(row["status"]),
         "language": language_name(row.get("language", "")) if row.get("language") not in (None, "", "en") else "",
         "text": row["text"], "citation": row["citation"],
         "refs": [{"qids": ", ".join(r["question_ids"]), "text": r["text"]} for r in row["resolved_refs"]],
@@ -387,7 +387,7 @@ def coverage_html(coverage: dict, wording: dict[str, str] | None = None) -> str:
     """Parties x questions as a table of buttons; each header names its question on hover."""
     wording = wording or {}
     questions = [{"id": q, "title": question_title(q, wording.get(q, ""), 200)} for q in coverage["questions"]]
-    rows = [{"party": p["party"], "cells": [{"status": p["cells"][q], "mark": MARKS[p["cells"][q]], "qid": q}
+    rows = [{"party": p["party"], "cells": [{"status": p["cells"][q], "mark": status_label(p["cells"][q]), "qid": q}
                                             for q in coverage["questions"]]}
             for p in coverage["parties"]]
     return templates().get_template("coverage.html").render(questions=questions, rows=rows)

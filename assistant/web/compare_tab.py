@@ -149,8 +149,9 @@ def build_compare_tab(assistant, demo: gr.Blocks | None = None) -> CompareServic
             trigger(service.on_pick, [pick, only], [table, csv_file, md_file, md_text], api_visibility="private")
 
     with gr.Tab("Coverage", elem_id="coverage-tab"):
-        gr.Markdown("Parties × questions: **✓** answered, **→** answered only by pointing to another answer, "
-                    "**—** blank. Point at a question number to read the question; click a cell to open that answer.")
+        legend = ", ".join(f"**{m.symbol}** {m.meaning}" for m in STATUS_MARKS.values())
+        gr.Markdown(f"Parties × questions: {legend}. Point at a question number to read the question; click a cell "
+                    "to open that answer.")
         grid = gr.HTML(service.coverage_view(), elem_id="coverage-grid", js_on_load=COVERAGE_JS)
         cell = gr.HTML(compare_message("Click a question cell to open that Party's answer."),
                        elem_id="coverage-answer", js_on_load=None)

@@ -198,7 +198,7 @@ def create_api(assistant: Assistant, auth: Auth = None, page: Any = None) -> Fas
                 ) -> JSONResponse:
         return JSONResponse(assistant.compare(question_id, party or None, language))
 
-    @app.get("/coverage", summary="Parties x questions: answered, answered by a pointer, blank")
+    @app.get("/coverage", summary="Parties x questions: answered, answered by a pointer, nothing given, blank")
     def coverage() -> JSONResponse:
         return JSONResponse(assistant.coverage())
 

@@ -442,3 +442,29 @@ def test_a_word_draft_with_tracked_changes_reads_as_accepted():
     assert texts["9.3"].startswith("Possession (Article 212(1)): imprisonment of up to three years or a fine.")
     assert texts["13.1.c"].startswith("Yes. Since 1 March 2023, the Children")
     assert not any("ordinary criminal chambers" in t or "MoJ: please check" in t for t in texts.values())
+
+
+def test_an_answers_own_lettered_list_is_not_the_questionnaires_next_item():
+    # 11.a's answer lists three provisions "a) … b) … c) …"; the questionnaire's item b follows, worded as printed
+    reply = parse_reply(doc(
+        "Question 11 – Reference to law to ICT facilitated sexual coercion and/or extortion\n\n"
+        "a. self-generated sexually explicit images and/or videos?\n\n"
+        "The Penal Code addresses such conduct through three provisions:\n\n"
+        "a) Article 412k (image-based coercion), which punishes threats to disseminate an intimate image;\n\n"
+        "b) Article 251 (coercion), which applies where the threat is used to make the child act in a certain way;\n\n"
+        "c) Article 256 (extortion), which applies where the perpetrator seeks a financial gain.\n\n"
+        "b. self-generated sexual content?\n\n"
+        "Article 412k refers to intimate material, which covers written and audio content as well.\n"))
+    assert [a.question_ids for a in reply.answers] == [["11.a"], ["11.b"]]
+    assert "b) Article 251" in reply.answers[0].text and "c) Article 256" in reply.answers[0].text
+    assert reply.answers[1].text.startswith("Article 412k refers to intimate material")
+
+
+def test_items_listed_one_under_another_still_open_their_own_answers():
+    # items that end with ";" as the questionnaire prints them (2.2) keep their ids when each is answered in turn
+    reply = parse_reply(doc(
+        "Question 2. Civil society\n\n"
+        "2.2. Please provide information on prevention activities implemented by civil society with regard to:\n\n"
+        "a. self-generated sexually explicit images and/or videos;\n\nThe Red Lantern Foundation runs workshops.\n\n"
+        "b. self-generated sexual content.\n\nThe same workshops cover written content.\n"))
+    assert [a.question_ids for a in reply.answers] == [["2.2.a"], ["2.2.b"]]

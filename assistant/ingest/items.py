@@ -54,8 +54,8 @@ class ItemLines:
     def answers_in_order(self, letter: str, text: str) -> bool:
         """Whether "a) <text>" answers item `letter` of the open sub-question or question: the text neither asks
         (a "?", a question's opening words) nor words the item; the questionnaire has that item; none of its items
-        has been met yet and no answer text either (for "a"), or the unit answering the item before it is open (for
-        "b", "c"…)."""
+        has been met yet and no answer text either (for "a"), or the unit answering the item before it, by its
+        letter alone, is open (for "b", "c"…)."""
         sub = self.sub
         if sub is None or sub.kind not in ("sub", "question") or self.known is None:
             return False
@@ -66,8 +66,10 @@ class ItemLines:
             return False
         if letter == "a":
             return not any(f"{sub.qid}.{x}" in self.asked for x in "bcdef") and (self.unit is None or not self.unit.lines)
+        # the item before was answered the same way, its letter alone: a reply that printed "a. <the item's
+        # question>" prints b's too, and an "a) … b) … c) …" list in a's answer is the answer's own
         before = f"{sub.qid}.{chr(ord(letter) - 1)}"
-        return self.unit is not None and any(n.label == before for n in self.unit.nodes)
+        return self.unit is not None and any(n.label == before and n.bare for n in self.unit.nodes)
 
     def answer_listed(self, letter: str, text: str) -> bool:
         """"a) <answer>" after the sub-question's items were all printed first (in a box, a list) and left

@@ -240,6 +240,9 @@ class _Parser(ItemLines, WordingLines, TableRows):
         elif items and self.known is not None and not question.rstrip(" *").endswith("?") \
                 and not self.known_item(items[0][0]):
             items = []  # "(a) under section 6, where …;" under Question 12, which has no items: the answer's points
+        elif items and self.known is not None and not question.rstrip(" *").endswith("?") and self.unit is not None \
+                and self.unit.lines and not self.words_item(*items[0]):
+            items = []  # "b) Article 251 (coercion), which applies …;" in 11.a's answer: its own list, not item 11.b
         if items and self.sub is not None:
             for letter, text in items:
                 self.item(letter, f"{letter}. {text}")
@@ -260,6 +263,11 @@ class _Parser(ItemLines, WordingLines, TableRows):
                 self.answer_line(self.lineno, inline)
             return True
         return False
+
+    def words_item(self, letter: str, text: str) -> bool:
+        """The text is the open sub-question's item `letter` in any of its wordings, its words in any order."""
+        entry = self.known.get(f"{self.sub.qid}.{letter}") if self.known is not None and self.sub is not None else None
+        return entry is not None and shares_words(text, entry.texts)
 
     def prose_question(self, line: str) -> bool:
         """The question in prose under a title-only header: a line that asks ("…?", "Please describe…"); a line that

@@ -39,7 +39,7 @@ GRID = {
     "lexical_cross": (0.2, 0.5, 1.0),
     "pointer": (0.5, 1.0),
     "bare_answer": (0, 2, 4),
-}
+}  # ml_column stays at its default here: it is chosen with every held-out reply indexed (see Weights.ml_column)
 MONO_GRID = {"mono_passage": (0.5, 1.0, 1.5), "mono_question": (0.0, 0.3, 0.5), "mono_lexical": (0.5, 1.0, 1.5),
              "bare_answer": (0, 2, 4)}
 
@@ -62,7 +62,7 @@ def collect(searcher: Searcher, rows: list[Row], name: str) -> list[Case]:
         if not row.gold:
             continue
         mask, boost = searcher.prepare(row.query, row.party)
-        s = searcher.scores(row.query, multilingual=True)
+        s = searcher.scores(row.query, multilingual=True, scope=mask)  # as `search` scores it: within the filter
         hits = np.array([is_hit(p.question_ids, row.gold) for p in searcher.index.passages])
         out.append(Case(name, row, searcher, s, hits, mask, boost, not searcher.needs_multilingual(row.query, mask)))
     return out

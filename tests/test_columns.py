@@ -52,3 +52,23 @@ def test_a_passage_answering_two_questions_takes_the_closer_profile():
     vectors = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1)])
     sims = ColumnProfiles.build(ids, parties, vectors).similarity
     assert sims(unit(0, 1, 0))[0] > 0.99 and sims(unit(0, 0, 1))[0] > 0.99
+
+
+def test_a_filtered_search_is_scored_within_its_filter_whatever_else_is_indexed():
+    from assistant.query.search import Scores, Weights, fuse
+
+    rng = np.random.default_rng(3)
+    inside = 50
+    dense, question, lexical = (rng.normal(size=inside).astype("float32") for _ in range(3))
+
+    def ranking(extra: int, spread: float) -> list[int]:
+        # `extra` passages of other replies with far-off signals (another language: BM25 and the encoder near 0)
+        pad = lambda v: np.r_[v, np.full(extra, spread, dtype="float32")]  # noqa: E731
+        scope = np.r_[np.ones(inside, dtype=bool), np.zeros(extra, dtype=bool)]
+        s = Scores(pad(dense), pad(question), pad(lexical), np.zeros(inside + extra, dtype="float32"),
+                   np.zeros(3, dtype="float32"), scope=scope if extra else None)
+        fused = fuse(s, np.zeros(inside + extra, dtype=bool), Weights())
+        return list(np.argsort(-fused[:inside]))
+
+    alone = ranking(0, 0.0)
+    assert ranking(400, -5.0) == alone and ranking(400, 5.0) == alone

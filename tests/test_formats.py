@@ -468,3 +468,21 @@ def test_items_listed_one_under_another_still_open_their_own_answers():
         "a. self-generated sexually explicit images and/or videos;\n\nThe Red Lantern Foundation runs workshops.\n\n"
         "b. self-generated sexual content.\n\nThe same workshops cover written content.\n"))
     assert [a.question_ids for a in reply.answers] == [["2.2.a"], ["2.2.b"]]
+
+
+@pytest.mark.parametrize("closing", [
+    "The Velmarkian authorities remain at the Committee's disposal for any further information it may require.",
+    "Les autorités restent à la disposition du Comité pour toute information complémentaire.",
+])
+def test_the_formula_closing_a_reply_is_not_the_last_answers_text(closing):
+    reply = parse_reply(doc("Question 16. International cooperation\n\n"
+                            "16.2. What measures are in place for international cooperation?\n\n"
+                            "Same as for 16.1.\n\n" + closing + "\n\nCaldmere, 29 June 2018\n"))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [(["16.2"], "Same as for 16.1.")]
+
+
+def test_an_answer_saying_who_is_at_whose_disposal_stays_whole():
+    text = "The liaison officers remain at the disposal of foreign partners for mutual legal assistance."
+    reply = parse_reply(doc("Question 16. International cooperation\n\n"
+                            "16.2. What measures are in place for international cooperation?\n\n" + text + "\n"))
+    assert reply.answers[0].text == text

@@ -40,6 +40,13 @@ RE_NOTES_HEADING = re.compile(r"^(?:\*\*)?(?:notes|footnotes|endnotes|notes de b
 RE_CLOSING_HEADING = re.compile(r"^(?:\*\*)?(?:concluding|closing|final)\s+(?:remarks|observations|comments)|"
                                 r"^(?:\*\*)?(?:remarques|observations)\s+(?:finales|conclusives)|^(?:\*\*)?conclusions?"
                                 r"(?:\*\*)?\s*:?$", re.I)
+# the sentence that closes a reply, after its last answer: "The authorities remain at the Committee's disposal for any
+# further information", « Les autorités restent à la disposition du Comité pour toute information complémentaire »
+RE_CLOSING_FORMULA = re.compile(r"^(?=.*\b(?:remains?|restent|reste|stays?|is|are)\s+(?:\w+\s+){0,3}"
+                                r"(?:at\s+(?:the|your)\s+(?:\w+['’]s?\s+)?(?:full\s+|entire\s+)?disposal|"
+                                r"à\s+(?:l['’]entière\s+|la\s+(?:pleine\s+)?)?disposition))"
+                                r"(?=.*\b(?:committee|comité|secretariat|secrétariat|further|additional|"
+                                r"complémentaires?|supplémentaires?)\b)", re.I)
 # an annex after the last question's answers: "ANNEX – LIST OF RELEVANT LEGISLATION", « Annexe 2 : textes »
 RE_ANNEX_HEADING = re.compile(r"^(?:\*\*)?(?:annex(?:e|es)?|appendix|appendices)(?:\s+[IVX\d]{1,4})?"
                               r"(?:\s*[–—:.-]\s*[^.]{1,80})?(?:\*\*)?$", re.I)

@@ -17,9 +17,9 @@ from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
 from .document import CELLS, Document, contents_lines
 from .items import ItemLines
-from .labels import (RE_ANNEX_HEADING, RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_CLOSING_HEADING, RE_FOLLOWUP_BARE,
-                     RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING,
-                     roman_item)
+from .labels import (RE_ANNEX_HEADING, RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_CLOSING_FORMULA, RE_CLOSING_HEADING,
+                     RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST,
+                     RE_NOTES_HEADING, roman_item)
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named, shares_words
 from .readers import read_document
 from .references import resolve_positional_refs
@@ -38,6 +38,9 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
     meta = read_meta(doc, overrides)
     answers = parse_lines(meta, enumerate(doc.lines, start=1), doc.pages, questionnaire, plain, collect)
     return Reply(meta=meta, answers=answers)
+
+
+CLOSING_WORDS = 40  # a closing formula is one short paragraph
 
 
 def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[int] | None = None,
@@ -65,10 +68,11 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
             continue
         if parser.started and RE_NOTES_HEADING.match(line) and RE_FOOTNOTE.match(
                 next((text for _, text in lines[n + 1:] if text.strip()), "")) or (
-                (RE_CLOSING_HEADING.match(line) and len(line.split()) <= 4 or RE_ANNEX_HEADING.match(line))
+                (RE_CLOSING_HEADING.match(line) and len(line.split()) <= 4 or RE_ANNEX_HEADING.match(line)
+                 or RE_CLOSING_FORMULA.match(line) and len(line.split()) <= CLOSING_WORDS)
                 and parser.last_question()):
             parser.flush()
-            notes = True  # footnotes, or the remarks closing the reply after its last question: not an answer
+            notes = True  # footnotes, or the remarks or formula closing the reply after its last question: no answer
             continue
         parser.answer_line(lineno, raw.rstrip())
     parser.flush()

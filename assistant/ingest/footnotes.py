@@ -75,13 +75,19 @@ def note_number(line: str) -> str:
     return first.group().strip().translate(AS_DIGITS) if first else ""
 
 
+def next_note(note: str, line: str, gap: int = 1) -> bool:
+    """The line opens a note after `note` (its number plus one, or up to `gap` more), not a wrapped line that opens
+    with a number ("18 November 2016, p. 1203." under note 1)."""
+    number, before = note_number(line), note_number(note)
+    return number.isdecimal() and (not before.isdecimal() or 0 < int(number) - int(before) <= gap)
+
+
 def _split(lines: list[str], top: int, bottom: int) -> list[tuple[int, int]]:
     """A block's notes, last first: a note set right under the one before opens with the number after its number
     ("1 Act No. …" / "in force since 2020." / "2 Code of …")."""
     starts = [top]
     for k in range(top + 1, bottom):
-        number, before = note_number(lines[k]), note_number(lines[starts[-1]])
-        if number.isdecimal() and before.isdecimal() and int(number) == int(before) + 1:
+        if next_note(lines[starts[-1]], lines[k]):
             starts.append(k)
     return list(reversed(list(zip(starts, [*starts[1:], bottom]))))
 

@@ -129,12 +129,17 @@ def footnotes(lines: list[str], spans: list[Span | None]) -> list[bool]:
     body = sizes.most_common(1)[0][0] if sizes else None
     out = [False] * len(lines)
     start = len(lines) // 2
+    def small(j: int) -> bool:
+        return body is not None and spans[j] is not None and spans[j][1] <= SMALL * body
+
     for i in range(start, len(lines)):
-        small = body is not None and spans[i] is not None and spans[i][1] <= SMALL * body
         first = RE_NOTE_START.match(lines[i])
-        if first and (lines[i].lstrip()[0] in "¹²³⁴⁵⁶⁷⁸⁹⁰" or small):
-            if all(spans[j] is None or body is None or spans[j][1] <= SMALL * body or not lines[j].strip()
-                   for j in range(i, len(lines))):
+        # a note's own line takes its place from its number, which may be set in the body's size: its wrapped
+        # line tells the note's type then
+        after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if first and (lines[i].lstrip()[0] in "¹²³⁴⁵⁶⁷⁸⁹⁰" or small(i) or after is not None and small(after)):
+            if all(spans[j] is None or body is None or small(j) or not lines[j].strip()
+                   for j in range(i + 1, len(lines))):
                 out[i:] = [True] * (len(lines) - i)
                 break
     return out

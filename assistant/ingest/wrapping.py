@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .document import CELLS, is_contents_entry
-from .footnotes import RE_NOTE_START, page_notes, place_notes, without_calls
+from .footnotes import next_note, page_notes, place_notes, without_calls
 from .hyphens import join_broken
 
 # a footnote's first line: a note number, superscript or set apart ("¹ Campaign…", "1 Campaign…")
@@ -18,6 +18,9 @@ RE_STARTS = re.compile(r"^\s*(?:Question\b|Q\d|\(?\d{1,2}(?:\.\d{1,2})+(?:\.?[a-
 # the end of a wrapped line whose sentence goes on to a number on the next line ("questions 1.1," / "1.2 and 1.3")
 RE_GOES_ON_TO = re.compile(r"(?:,|\b(?:and|or|et|ou|of|to|de|des|du|aux?|à|questions?|articles?|arts?\.|n[°º]|no\.))$",
                            re.I)
+
+
+NOTE_GAP = 9  # a page's small type opens its next note with a number at most this far past the note before
 
 
 def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool | None] | None = None,
@@ -46,8 +49,8 @@ def unwrap(lines: list[str], widths: list[int] | None = None, breaks: list[bool 
     for index, raw in enumerate(lines):
         line = " ".join(raw.split())  # justified text comes out with runs of spaces
         if notes and notes[index]:
-            if held and line and not RE_NOTE_START.match(line):
-                held[-1] = (f"{held[-1][0]} {line}", held[-1][1])  # a note's wrapped line
+            if held and line and not next_note(held[-1][0], line, NOTE_GAP):
+                held[-1] = (f"{held[-1][0]} {line}", held[-1][1])  # a note's wrapped line ("18 November 2016, …")
             elif line:
                 held.append((line, index))
             continue

@@ -337,6 +337,21 @@ def test_a_note_whose_number_is_set_in_the_body_size_is_a_note_and_its_wrapped_d
                            "4471 of 18 November 2016, p. 1203."]
 
 
+def test_a_note_follows_the_paragraph_that_calls_it_not_the_one_the_page_broke():
+    from assistant.ingest.pdf import page_lines
+
+    pages = [["The first paragraph calls a note here.", "", "The second paragraph runs on", "past the page",
+              "1 The note that the first paragraph calls."], ["to the next page.", "Last paragraph."]]
+    spans = [[(700, 12), None, (650, 12), (636, 12), (80, 9)], [(700, 12), (686, 12)]]
+    called = [[(0, "1")], []]  # page_text found a raised "1" after "here."
+    lines, _ = page_lines(pages, spans, called)
+    assert [line for line in lines if line] == [
+        "The first paragraph calls a note here.", "1 The note that the first paragraph calls.",
+        "The second paragraph runs on past the page to the next page.", "Last paragraph."]
+    uncalled, _ = page_lines(pages, spans)  # no call seen: after the paragraph the page broke, as before
+    assert [line for line in uncalled if line][2] == "1 The note that the first paragraph calls."
+
+
 def test_the_held_out_french_pdf_made_by_libreoffice_reads_as_written():
     """Marvelle (eval/): Word's footnotes, a running header and a "Page N sur M" footer inside answers."""
     path = Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-MR_Marvelle.pdf"
@@ -344,10 +359,13 @@ def test_the_held_out_french_pdf_made_by_libreoffice_reads_as_written():
     answers = {tuple(a.question_ids): a.text for a in reply.answers}
     assert answers[("8.2",)].startswith("Non. La législation ne contient pas")
     assert "relèvent des règles générales exposées en réponse à la question 9.7" in answers[("8.2",)]
-    assert answers[("8.2",)].endswith("Journal de la Principauté n° 4471 du 18 novembre 2016, p. 1203.")
+    assert answers[("8.1.a",)].endswith("Journal de la Principauté n° 4471 du 18 novembre 2016, p. 1203.")
     assert not any("Page " in text and " sur 18" in text or "Réponse de la Principauté" in text
                    for text in answers.values())
-    assert answers[("10.2",)] == "Sans objet."
+    # note 3, called from 10.2's « Sans objet.³ », follows it; 11.b's « Voir la réponse précédente. » stays a pointer
+    assert answers[("10.2",)].startswith("Sans objet.\n\n3 Lors du dépôt de son instrument de ratification")
+    assert answers[("11.b",)] == "Voir la réponse précédente."
+    assert "\n\n1 Loi n° 2016-38" in answers[("8.1.a",)] and "Loi n° 2016-38 du 9" not in answers[("8.2",)]
 
 
 def test_a_dash_opens_a_list_item_after_a_lead_in_not_inside_a_sentence():

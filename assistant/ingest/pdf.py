@@ -4,6 +4,7 @@ the page wrapped joined again (across page breaks too), each line's page kept fo
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ import pypdf
 from ..errors import ReadError
 from .document import CELLS, Document, furniture_key, is_page_number, sha256_of
 from .pdf_tables import Piece, Rules, find_tables
-from .footnotes import RE_NOTE_START
+from .footnotes import RE_NOTE_START, note_number
 from .wrapping import row_breaks, unwrap
 
 EDGE = 3  # lines at the top and at the bottom of a page where running headers and footers sit
@@ -44,18 +45,21 @@ def read_pdf(path: Path) -> Document:
         raise ReadError(path, f"is encrypted and cannot be opened ({exc})") from exc
     except Exception as exc:  # pypdf raises many error types on malformed files
         raise ReadError(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    if not any(line.strip() for lines, _ in texts for line in lines):
+    if not any(line.strip() for lines, _, _ in texts for line in lines):
         raise ReadError(path, "has no text layer (scanned?); run OCR first")
-    lines, pages = page_lines([lines for lines, _ in texts], [spans for _, spans in texts])
+    lines, pages = page_lines(*(list(part) for part in zip(*texts)))
     return Document(path=path, lines=lines, sha256=sha256_of(path), pages=pages)
 
 
 Span = tuple[float, float]  # where a text line sits: its baseline's height on the page, its font size
 
 
-def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
-    """A page's text lines as pypdf extracts them, and where each line sits (None where it cannot be told); a
-    table's rows as rows of cells (pdf_tables)."""
+Call = tuple[int, str]  # a footnote's number set in a sentence: the line it stands on, the number
+
+
+def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None], list[Call]]:
+    """A page's text lines as pypdf extracts them, where each line sits (None where it cannot be told) and the
+    footnote numbers its sentences call (taken out of them); a table's rows as rows of cells (pdf_tables)."""
     fragments: list[tuple[str, Span, float]] = []
     rules = Rules()
 
@@ -68,12 +72,14 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
     lines = text.split("\n")
     spans: list[Span | None] = [None] * len(lines)
     if "".join(t for t, _, _ in fragments) != text:
-        return lines, spans
+        return lines, spans, []
+    calls: list[Call] = []
     index = 0
     kept: list[str] = []
     pieces: list[Piece] = []
     for fragment, span, x in fragments:
         if spans[index] is not None and is_note_mark(fragment, span, spans[index]):
+            calls.append((index, fragment.strip()))
             continue  # "Not applicable.⁴": the note's number is no part of the sentence
         kept.append(fragment)
         for n, piece in enumerate(fragment.split("\n")):
@@ -86,7 +92,9 @@ def page_text(page: pypdf.PageObject) -> tuple[list[str], list[Span | None]]:
     for table in reversed(find_tables(pieces, rules.heights)):  # each row stands alone: page_lines joins it to nothing
         lines[table.first:table.last + 1] = table.rows
         spans[table.first:table.last + 1] = [None] * len(table.rows)
-    return lines, spans
+        shift = len(table.rows) - (table.last + 1 - table.first)
+        calls = [(i + shift if i > table.last else min(i, table.first + len(table.rows) - 1), n) for i, n in calls]
+    return lines, spans, calls
 
 
 def is_note_mark(fragment: str, span: Span, line: Span) -> bool:
@@ -97,9 +105,13 @@ def is_note_mark(fragment: str, span: Span, line: Span) -> bool:
             and size <= SMALL * line[1] and height >= line[0] - 0.05 * line[1])
 
 
-def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = None) -> tuple[list[str], list[int]]:
-    """The body text of every page as one run of unwrapped lines, and the page (1-based) each line starts on."""
+def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = None,
+               calls: list[list[Call]] | None = None) -> tuple[list[str], list[int]]:
+    """The body text of every page as one run of unwrapped lines, and the page (1-based) each line starts on; a
+    footnote follows the paragraph that calls it (`calls`: per page, page_text's)."""
     spans = spans or [[None] * len(page) for page in pages]
+    calls = calls or [[] for _ in pages]
+    called: list[Call] = []  # (line of `raw`, note number)
     raw: list[str] = []
     origin: list[int] = []
     widths: list[int] = []
@@ -108,6 +120,8 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
     for number, (page, page_spans, drop) in enumerate(zip(pages, spans, furniture(pages)), start=1):
         keep = [i for i in range(len(page)) if i not in drop]
         width = max((len(" ".join(page[i].split())) for i in keep), default=0)
+        at = {i: len(raw) + n for n, i in enumerate(keep)}
+        called.extend((at[i], number) for i, number in calls[number - 1] if i in at)
         raw.extend(page[i] for i in keep)
         origin.extend([number] * len(keep))
         widths.extend([width] * len(keep))
@@ -115,8 +129,27 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
         rows = [CELLS in page[i] and page_spans[i] is None and any(page_spans) for i in keep]
         breaks.extend(row_breaks(rows, paragraph_breaks([page_spans[i] for i in keep])))
         notes.extend(footnotes([page[i] for i in keep], [page_spans[i] for i in keep]))
-    joined = unwrap(raw, widths, breaks, notes)
+    joined = notes_after_calls(unwrap(raw, widths, breaks, notes), notes, called)
     return [line for line, _ in joined], [origin[i] for _, i in joined]
+
+
+def notes_after_calls(joined: list[tuple[str, int]], notes: list[bool], calls: list[Call]) -> list[tuple[str, int]]:
+    """Each footnote (unwrap's lines from the page's small type) moved to follow the paragraph that calls it, in the
+    order of their numbers; a note no sentence calls stays after the paragraph the page break interrupted."""
+    is_note = [notes[i] for _, i in joined]
+    paragraphs = [(i, n) for n, (_, i) in enumerate(joined) if not is_note[n]]  # first raw lines, in order
+    firsts = [i for i, _ in paragraphs]
+    target: dict[str, int] = {}
+    for line, number in calls:
+        k = bisect_right(firsts, line) - 1
+        if k >= 0:
+            target.setdefault(number, paragraphs[k][1])
+
+    def key(n: int) -> tuple[int, int, int]:
+        number = note_number(joined[n][0]) if is_note[n] else ""
+        return (target[number], 1, int(number)) if number in target else (n, 0, 0)
+
+    return [joined[n] for n in sorted(range(len(joined)), key=key)]
 
 
 SMALL = 0.85  # a footnote's type is at most this share of the body text's

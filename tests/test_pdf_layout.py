@@ -352,6 +352,51 @@ def test_a_note_follows_the_paragraph_that_calls_it_not_the_one_the_page_broke()
     assert [line for line in uncalled if line][2] == "1 The note that the first paragraph calls."
 
 
+def question_reply_table(spanning_row: str) -> list:
+    """Pieces of a "Question | Reply" table as pypdf places them: the question column at x 68, the replies at 235,
+    10.5 pt type, one line of pypdf's text each; the middle row spans both columns."""
+    from assistant.ingest.pdf_tables import Piece
+
+    rows = [("9.7 (a) produce", "No. Under Article 241a a child"), ("images?", "who produces an image is not punishable."),
+            (spanning_row, None), ("9.10 (a) produce", "No, as regards texts"), ("content?", "of himself or herself.")]
+    pieces, y = [], 700.0
+    for n, (left, right) in enumerate(rows):
+        pieces.append(Piece(left, 68.0, y, 10.5, 2 * n))
+        if right:
+            pieces.append(Piece(right, 235.1, y, 10.5, 2 * n + 1))
+        y -= 12.3 if n in (0, 3) else 16.0
+    return pieces
+
+
+def test_a_ruled_question_reply_table_reads_by_rows_even_under_a_row_spanning_it():
+    from assistant.ingest.pdf_tables import find_tables
+
+    spanning = "9.10 Does national law criminalise cases when children, of any age, produce or possess the following:"
+    rules = [708.0, 681.0, 665.0, 637.0]  # the borders a ruled table draws between its rows
+    [table] = find_tables(question_reply_table(spanning), rules)
+    assert table.rows == [
+        "9.7 (a) produce images? | No. Under Article 241a a child who produces an image is not punishable.",
+        spanning,  # one cell, no empty one after it
+        "9.10 (a) produce content? | No, as regards texts of himself or herself."]
+    # the same lines without rules are two columns of prose, not a table
+    assert find_tables(question_reply_table(spanning)) == []
+
+
+def test_a_table_row_the_page_break_cut_goes_on_past_the_repeated_header():
+    from assistant.ingest.pdf import page_lines
+
+    pages = [["Question | Reply", "9.7 (b) possess images? | No.", "9.7 (c) distribute or transmit | No. Sending an "
+              "image of oneself is not"],
+             ["Question | Reply", "images of themselves to peers? | punishable. The peer who forwards it is.",
+              "9.7 (d) distribute to adults? | No."]]
+    lines, _ = page_lines(pages, [[None] * 3, [None] * 3])
+    assert [line for line in lines if line] == [
+        "Question | Reply", "9.7 (b) possess images? | No.",
+        "9.7 (c) distribute or transmit images of themselves to peers? | No. Sending an image of oneself is not "
+        "punishable. The peer who forwards it is.",
+        "9.7 (d) distribute to adults? | No."]
+
+
 def test_the_held_out_french_pdf_made_by_libreoffice_reads_as_written():
     """Marvelle (eval/): Word's footnotes, a running header and a "Page N sur M" footer inside answers."""
     path = Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-MR_Marvelle.pdf"

@@ -4,6 +4,7 @@ the page wrapped joined again (across page breaks too), each line's page kept fo
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
@@ -117,12 +118,18 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
     widths: list[int] = []
     breaks: list[bool | None] = []
     notes: list[bool] = []
+    header = ""  # the first row of the table the last page ended in
     for number, (page, page_spans, drop) in enumerate(zip(pages, spans, furniture(pages)), start=1):
         keep = [i for i in range(len(page)) if i not in drop]
+        if raw and CELLS in raw[-1]:
+            keep = continue_row(raw, page, keep, header)
         width = max((len(" ".join(page[i].split())) for i in keep), default=0)
         at = {i: len(raw) + n for n, i in enumerate(keep)}
-        called.extend((at[i], number) for i, number in calls[number - 1] if i in at)
-        raw.extend(page[i] for i in keep)
+        called.extend((at[i], note) for i, note in calls[number - 1] if i in at)
+        for i in keep:  # the first row of each run of rows: a table's header, which a page break repeats
+            if CELLS in page[i] and not (raw and CELLS in raw[-1]):
+                header = page[i]
+            raw.append(page[i])
         origin.extend([number] * len(keep))
         widths.extend([width] * len(keep))
         # a table's row (page_text: cells, no place of its own) stands alone
@@ -131,6 +138,26 @@ def page_lines(pages: list[list[str]], spans: list[list[Span | None]] | None = N
         notes.extend(footnotes([page[i] for i in keep], [page_spans[i] for i in keep]))
     joined = notes_after_calls(unwrap(raw, widths, breaks, notes), notes, called)
     return [line for line, _ in joined], [origin[i] for _, i in joined]
+
+
+# a first cell that opens a row of its own: "9.3 …", "6.2 a) et b)", "(a) …", "Q9.3", "Follow-up: …", « Suivi »
+RE_ROW_OPENS = re.compile(r"^\s*(?:\(?\d|\(?[a-f][.)](?:\s|$)|q\.?\s*\d|question\b|follow|suivi\b|item\b)", re.I)
+
+
+def continue_row(raw: list[str], page: list[str], keep: list[int], header: str) -> list[int]:
+    """A table's row the page break cut in two: the next page's first row (after the table's header, repeated)
+    goes on with it, cell by cell, when it has as many cells and its first cell opens no question or item of its
+    own (empty, or "self-generated … to peers?" ending the question cell).  The page's lines left to read."""
+    first = 0
+    if first < len(keep) and header and page[keep[first]] == header:
+        first += 1
+    if first >= len(keep):
+        return keep
+    above, below = raw[-1].split(CELLS), page[keep[first]].split(CELLS)
+    if CELLS not in page[keep[first]] or len(above) != len(below) or RE_ROW_OPENS.match(below[0]):
+        return keep
+    raw[-1] = CELLS.join(" ".join(part for part in (a.strip(), b.strip()) if part) for a, b in zip(above, below))
+    return keep[first + 1:]
 
 
 def notes_after_calls(joined: list[tuple[str, int]], notes: list[bool], calls: list[Call]) -> list[tuple[str, int]]:

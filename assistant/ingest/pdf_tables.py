@@ -24,6 +24,7 @@ WORDS = 6  # pieces on a line from which they are words set one by one, not a ro
 MIN_RULE = 20.0  # points: a horizontal line at least this long may be a table's border
 WIDE_BREAK = 4.0  # the same on a line of words set one by one
 BREAK = 1.5  # font sizes of blank between two pieces of one line: a column's, not a word space's (justified text too)
+ACROSS = 0.2  # in a ruled table, a column stands when at most this share of its lines runs across it (spanning rows)
 
 
 @dataclass
@@ -150,9 +151,14 @@ def _table(cells: list[Piece], anchors: list[float], breaks: list[float], rules:
             region.append(p)
         else:
             break
-    # a column no text of the region runs across (a justified paragraph's words fall across any place)
-    columns = columns[:1] + [c for c in columns[1:]
-                             if not any(p.x < c - ALIGN and _end(p) > c + p.size for p in region)]
+    # a column no text of the region runs across (a justified paragraph's words fall across any place), or, in a
+    # table that draws its rules, few lines: a row spanning its columns (a sub-question over its items' "Question |
+    # Reply" rows) is one line of many
+    ruled = any(bottom - size <= r <= top for r in rules)
+    lines_in = {p.line for p in region}
+    allowed = ACROSS * len(lines_in) if ruled else 0
+    columns = columns[:1] + [c for c in columns[1:] if len({p.line for p in region if p.x < c - ALIGN
+                                                            and _end(p) > c + p.size}) <= allowed]
     if len(columns) < 2:
         return None
     lines = {p.line for p in region}
@@ -195,4 +201,6 @@ def _cells(region: list[Piece], columns: list[float], cuts: list[float], rules: 
     for p in region:
         row = sum(1 for c in cuts if (p.y < c if rules else p.y <= c))
         cells[row][_column(p, columns)].append(p.text.strip())
-    return [CELLS.join(" ".join(parts) for parts in row) for row in cells if any(row)]
+    texts = [[" ".join(parts) for parts in row] for row in cells if any(row)]
+    # a row that leaves its last cells empty (a title or a sub-question spanning the table) ends at its last text
+    return [CELLS.join(row[:max(i for i, cell in enumerate(row) if cell) + 1]) for row in texts]

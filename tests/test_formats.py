@@ -486,3 +486,33 @@ def test_an_answer_saying_who_is_at_whose_disposal_stays_whole():
     reply = parse_reply(doc("Question 16. International cooperation\n\n"
                             "16.2. What measures are in place for international cooperation?\n\n" + text + "\n"))
     assert reply.answers[0].text == text
+
+
+def test_a_reply_in_its_own_outline_is_read_by_the_questions_it_cites():
+    # the Party's own headings « 2.1 … » are not questionnaire 2.1; its citations are, in whatever order it takes them
+    reply = parse_reply(doc(
+        "I. Prévention\n\n1. L'éducation dans le système scolaire\n\n"
+        "Question 3 du questionnaire : Le programme scolaire national inclut-il une sensibilisation aux risques ?\n\n"
+        "Oui, depuis la rentrée 2015.\n\n2. Les actions hors du cadre scolaire\n\n2.1 Les actions destinées aux enfants\n\n"
+        "Question 1.1 du questionnaire : Existe-t-il des activités de sensibilisation destinées aux enfants ?\n\n"
+        "Oui, le programme Clic Prudent.\n\n"
+        "Question 1 du questionnaire (demandes complémentaires) : Veuillez préciser quelles entités mènent ces activités.\n\n"
+        "Le ministère de l'Éducation.\n\nIII. Législation\n\n2.2 Les autres contenus\n\n"
+        "[Q9.4 a)] La législation incrimine-t-elle les cas où des adultes possèdent des contenus autoproduits ?\n\n"
+        "Non.\n\n3. La coopération avec la société civile (question 7 du questionnaire)\n\n"
+        "Des conventions pluriannuelles lient l'État aux associations.\n\nIV. Poursuites\n\n"
+        "Réf. questionnaire : 13.1 c)\n\n… au sein des tribunaux ?\n\nNon, aucune juridiction spécialisée.\n"))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [
+        (["3"], "Oui, depuis la rentrée 2015."), (["1.1"], "Oui, le programme Clic Prudent."),
+        (["1"], "Le ministère de l'Éducation."), (["9.4.a"], "Non."),
+        (["7"], "Des conventions pluriannuelles lient l'État aux associations."),
+        (["13.1.c"], "Non, aucune juridiction spécialisée.")]
+
+
+def test_the_held_out_reply_in_its_own_outline_reads_its_citations():
+    """Brévanne (eval/): « Question 6.1 du questionnaire : », « [Q9.3] », « Réf. questionnaire : 13.1 b) »."""
+    reply = parse_file(Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-BR_Brevanne.docx")
+    ids = [a.question_ids[0] for a in reply.answers]
+    for qid in ("3", "1.1", "1.2", "1.3", "2.1", "2.2", "6.1", "9.3", "9.8", "11.a", "13.1.b", "15.b"):
+        assert qid in ids, qid
+    assert not any(q in ids for q in ("2", "3.b")) and ids.index("1.1") > ids.index("3")

@@ -26,6 +26,7 @@ class ItemLines:
     pending: list[Node]
     listed: list[Node]  # items printed together before their answers, answered letter by letter (answer_listed)
     listed_unit: object  # the unit answering the last of them
+    cited: bool  # the questions are the reply's citations of them, in its own order (citing.py)
 
     def known_item(self, letter: str) -> bool:
         """An item the reply has not given yet that the questionnaire has under the open sub-question, or that
@@ -133,7 +134,7 @@ class ItemLines:
         """'11.a' (an item straight under its question), or in a table a bare '12'."""
         q, letter = str(int(m["q"])), item_letter(m)
         entry = self.known.get(f"{q}.{letter}" if letter else q) if self.known else None
-        if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum)):
+        if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum) and not self.cited):
             return False
         if q != self.qnum:
             self.open_question(q, "", "", expect=False)

@@ -47,6 +47,7 @@ RE_CLOSING_FORMULA = re.compile(r"^(?=.*\b(?:remains?|restent|reste|stays?|is|ar
                                 r"à\s+(?:l['’]entière\s+|la\s+(?:pleine\s+)?)?disposition))"
                                 r"(?=.*\b(?:committee|comité|secretariat|secrétariat|further|additional|"
                                 r"complémentaires?|supplémentaires?)\b)", re.I)
+CLOSING_WORDS = 40  # a closing formula is one short paragraph
 # an annex after the last question's answers: "ANNEX – LIST OF RELEVANT LEGISLATION", « Annexe 2 : textes »
 RE_ANNEX_HEADING = re.compile(r"^(?:\*\*)?(?:annex(?:e|es)?|appendix|appendices)(?:\s+[IVX\d]{1,4})?"
                               r"(?:\s*[–—:.-]\s*[^.]{1,80})?(?:\*\*)?$", re.I)

@@ -15,11 +15,12 @@ from ..ids import ids_in_list, item_letter, range_end
 from ..errors import NotAReply
 from ..model import Answer, Reply, ReplyMeta
 from ..parties import canonical_party, fold
+from .citing import cited_lines
 from .document import CELLS, Document, contents_lines
 from .items import ItemLines
-from .labels import (RE_ANNEX_HEADING, RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_CLOSING_FORMULA, RE_CLOSING_HEADING,
-                     RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF, RE_FOOTNOTE, RE_ITEM_RANGE, RE_JOINT_REST,
-                     RE_NOTES_HEADING, roman_item)
+from .labels import (CLOSING_WORDS, RE_ANNEX_HEADING, RE_ANSWER_LABEL, RE_ANSWER_TO, RE_ARROW, RE_CLOSING_FORMULA,
+                     RE_CLOSING_HEADING, RE_FOLLOWUP_BARE, RE_FOLLOWUP_LABEL, RE_FOLLOWUP_OF, RE_FOOTNOTE,
+                     RE_ITEM_RANGE, RE_JOINT_REST, RE_NOTES_HEADING, roman_item)
 from .questionnaire import ROUND, Entry, Questionnaire, load_questionnaire, matches_any, pillar_named, shares_words
 from .readers import read_document
 from .references import resolve_positional_refs
@@ -29,6 +30,7 @@ from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_nex
                     reads_as_question, split_inline_answer, split_items)
 from .wording import WordingLines
 
+
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
                 plain: bool = False, collect: list | None = None) -> Reply:
     """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.
@@ -36,21 +38,20 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
     The packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
     questions whose numbers Word's auto-numbering dropped; `collect` receives every question node met."""
     meta = read_meta(doc, overrides)
-    answers = parse_lines(meta, enumerate(doc.lines, start=1), doc.pages, questionnaire, plain, collect)
-    return Reply(meta=meta, answers=answers)
-
-
-CLOSING_WORDS = 40  # a closing formula is one short paragraph
+    lines = cited_lines(doc.lines)  # a reply in its own outline, citing the questionnaire: its citations read
+    return Reply(meta, parse_lines(meta, enumerate(lines, start=1), doc.pages, questionnaire, plain, collect,
+                                   cited=lines is not doc.lines))
 
 
 def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[int] | None = None,
                 questionnaire: Questionnaire | None = None, plain: bool = False,
-                collect: list | None = None) -> list[Answer]:
-    """The answer units in (line number, text) pairs of a document whose metadata is known: the whole of a
-    reply, or one Party's part of a compilation (numbers stay the file's, so pages and lines cite it)."""
+                collect: list | None = None, cited: bool = False) -> list[Answer]:
+    """The answer units in (line number, text) pairs of a document whose metadata is known: the whole of a reply,
+    or one Party's part of a compilation (numbers stay the file's, so pages and lines cite it).  `cited`: questions
+    are the reply's citations of them (citing.py), in the reply's own order."""
     if questionnaire is None and not plain and meta.round in ("", ROUND):
         questionnaire = load_questionnaire()
-    parser = _Parser(meta, None if plain else questionnaire, collect)
+    parser = _Parser(meta, None if plain else questionnaire, collect, cited)
     notes = False  # under a "Notes" heading: footnotes, not the last answer's text, until the next question
     lines = list(lines)
     contents = contents_lines([text for _, text in lines])  # where questions stand, not the questions
@@ -87,8 +88,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
 class _Parser(ItemLines, WordingLines, TableRows):
     """The walk's state: the open question, its pending question nodes, and the unit receiving answer lines."""
 
-    def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None):
-        self.meta, self.known, self.collect = meta, known, collect
+    def __init__(self, meta: ReplyMeta, known: Questionnaire | None, collect: list | None, cited: bool = False):
+        self.meta, self.known, self.collect, self.cited = meta, known, collect, cited
         self.answers: list[Answer] = []
         self.pillar = ""
         self.qnum, self.qtitle = "", ""
@@ -169,7 +170,8 @@ class _Parser(ItemLines, WordingLines, TableRows):
             self.pending, self.pillar, self.started = [], pillar, True
             return True
         m = RE_QUESTION.match(plain) if not low.startswith("questions") else None
-        if m and (not self.qnum or int(m.group(1)) > int(self.qnum)) and not looks_like_sentence_ref(plain):
+        if m and (not self.qnum or int(m.group(1)) > int(self.qnum) or self.cited and m.group(1) != self.qnum) \
+                and not looks_like_sentence_ref(plain):
             title = m.group(2).strip(" *:.")
             self.open_question(m.group(1), title, plain if title else "")
             return True
@@ -325,8 +327,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
             self.joint = named
             text = ""
         elif RE_ITEM_RANGE.match(text):
-            # "1.2 a – b": its items answered together, the sub-question's answer ("9.10 d – f" after "9.10 a – c":
-            # the same sub-question's next answer)
+            # "1.2 a – b": its items answered together ("9.10 d – f" after "9.10 a – c": the same one's next answer)
             if self.sub is not None and self.sub.qid == sub_id and self.unit is not None and self.unit.lines:
                 self.ask(Node(sub_id, "sub", f"{sub_id} {text}", sub_id))
                 if inline:
@@ -340,7 +341,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:
             # a later question's numbering with its "Question N" header left out
-            if entry is None or self.qnum and (int(q) < int(self.qnum) or inline):  # "9.5 million…" is text
+            if entry is None or self.qnum and (int(q) < int(self.qnum) and not self.cited or inline):  # "9.5 million…"
                 return False
             self.open_question(q, "", "", expect=False)
         elif entry is None and (not text or letter):

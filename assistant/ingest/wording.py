@@ -47,7 +47,12 @@ class WordingLines:
         last = self.pending[-1] if self.pending and fresh else None
         if last is not None and last.bare and last.kind in ("sub", "item"):
             entry = known.get(last.qid if last.kind == "sub" else last.label)
-            if entry and matches_any(line, entry.texts, short_ok):  # the reply repeats the question after its number
+            parent = known.get(entry.parent) if entry is not None and entry.kind == "item" else None
+            wordings = entry.texts + (parent.texts if parent is not None else ()) if entry is not None else ()
+            # the reply repeats the question after its number, maybe with its sub-question's words ("13.1 a)" then
+            # « Existe-t-il des unités spécialisées … au sein des services répressifs ? »)
+            if entry and (matches_any(line, entry.texts, short_ok)
+                          or ends_as_question(line) and shares_words(line, wordings)):
                 self.word_question(clean)
                 return True
         subs = self.later_subs()

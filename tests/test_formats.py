@@ -516,3 +516,13 @@ def test_the_held_out_reply_in_its_own_outline_reads_its_citations():
     for qid in ("3", "1.1", "1.2", "1.3", "2.1", "2.2", "6.1", "9.3", "9.8", "11.a", "13.1.b", "15.b"):
         assert qid in ids, qid
     assert not any(q in ids for q in ("2", "3.b")) and ids.index("1.1") > ids.index("3")
+
+
+def test_an_answer_that_names_the_items_it_answers_together_carries_their_ids():
+    reply = parse_reply(doc(
+        "Question 14. Challenges in the prosecution phase\n\n"
+        "What challenges do law enforcement, prosecution and courts face during the prosecution of ICT facilitated "
+        "sexual offences against children involving the sharing of:\n\n"
+        "a. self-generated sexually explicit images and/or videos?\n\nb. self-generated sexual content?\n\n"
+        "Questions 14.a and 14.b:\n\nThe volume of seized data grows every year.\n"))
+    assert [(a.question_ids, a.refs) for a in reply.answers] == [(["14.a", "14.b"], [])]

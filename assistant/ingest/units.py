@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..ids import RE_ITEM_LINE, parent_id
+from ..ids import RE_ITEM_LINE, WRITTEN_ID, id_under, parent_id, written_ids
 from ..model import Answer, ReplyMeta
 from .questionnaire import shares_words
 from .references import find_refs
@@ -134,9 +134,23 @@ def answer_ids(nodes: list[Node]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+# an answer that opens by naming the items it answers together: "Questions 14.a and 14.b:", « Questions 4 a) et b) : »
+RE_NAMES_ITEMS = re.compile(rf"^(?:\*\*)?questions?\s+(?P<ids>{WRITTEN_ID}(?:\s*(?:and|et|,|&)\s*{WRITTEN_ID})+)"
+                            r"\s*[:：]?(?:\*\*)?\s*$", re.I)
+
+
+def named_items(ids: list[str], first_line: str) -> list[str]:
+    """The ids an answer's opening label names when they lie under its own (else its own ids)."""
+    m = RE_NAMES_ITEMS.match(first_line.strip())
+    named = written_ids(m["ids"]) if m else []
+    if len(named) > 1 and all(any(id_under(n, i) and n != i for i in ids) for n in named):
+        return list(dict.fromkeys(named))
+    return ids
+
+
 def finish(unit: Unit, meta: ReplyMeta) -> Answer:
     nodes = unit.nodes
-    ids = answer_ids(nodes)
+    ids = named_items(answer_ids(nodes), unit.lines[0][1])
     qtext_parts: list[str] = []
     asked = set(nodes)
     for n in nodes:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..ids import written_ids
+
 # one cited id: "13.1 b)", "9.2", "11 a)", "6.2 a)", "14 (a)", "8.1.a"
 _CITED_ID = r"\d{1,2}(?:\.\d{1,2})?(?:\s*[.(]?\s*[a-f]\))?(?:\.[a-f])?"
 RE_CITED = re.compile(
@@ -21,18 +23,21 @@ RE_NAMED_IN_HEADING = re.compile(r"^(?P<title>.*?)\s*\(\s*questions?\s+(?P<id>\d
                                  r"questionnaire\s*\)\s*$", re.I)
 RE_OUTLINE_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+\D")  # « 2.1 Le cadre institutionnel », "3. Research"
 RE_FOLLOW_UP = re.compile(r"compl[ée]mentaire|follow[- ]?up|suivi|additional", re.I)
-RE_PARTS = re.compile(r"(\d{1,2})(?:\.(\d{1,2}))?(?:\s*[.(]?\s*([a-f])\)?)?", re.I)
 MIN_CITED = 3  # a reply cites the questionnaire this way at least this often
 HEADING_WORDS = 14  # an outline heading is short and ends with no sentence's stop
 
 
-def _written(cited: str) -> tuple[str, str, str]:
-    """"13.1 b)" -> ("13", "1", "b")."""
-    m = RE_PARTS.match(cited.strip())
-    return (m.group(1), m.group(2) or "", (m.group(3) or "").lower()) if m else ("", "", "")
+def _parts(cited: str) -> list[tuple[str, str, str]]:
+    """"13.1 b) et 13.1 c)" -> [("13", "1", "b"), ("13", "1", "c")]: each id the text writes (ids.written_ids), as
+    question, sub-question and item letter."""
+    out = []
+    for qid in written_ids(cited):
+        q, *rest = qid.split(".")
+        out.append((q, rest[0] if rest and rest[0].isdigit() else "", rest[-1] if rest and rest[-1].isalpha() else ""))
+    return out
 
 
-def _as_read(ids: list[str], rest: str) -> str:
+def _as_read(ids: list[tuple[str, str, str]], rest: str) -> str:
     """The cited question(s) as the walk reads them, with the question's text if the line gives it."""
     text = re.sub(r"^\s*(?:\([^)]*\))?\s*[:\-–—]?\s*", "", rest).strip()
     if RE_FOLLOW_UP.search(rest.split(":")[0]) or (not ids[0][1] and not ids[0][2] and RE_FOLLOW_UP.search(rest)):
@@ -51,27 +56,21 @@ def _as_read(ids: list[str], rest: str) -> str:
     return f"{label} {text}".strip()
 
 
-def cites_questionnaire(lines: list[str]) -> bool:
-    return sum(1 for line in lines if RE_CITED.match(line.strip())) >= MIN_CITED
-
-
 def cited_lines(lines: list[str]) -> list[str]:
     """The lines of a reply that cites the questionnaire's questions in its own outline, rewritten as the walk reads
     questions (see the module's doc); other replies' lines as they are."""
-    if not cites_questionnaire(lines):
+    citations = [RE_CITED.match(line.strip()) for line in lines]
+    if sum(1 for c in citations if c) < MIN_CITED:
         return lines
     out = []
-    for raw in lines:  # one line for one: line numbers and pages stay the document's
+    for raw, cited in zip(lines, citations):  # one line for one: line numbers and pages stay the document's
         line = raw.strip()
-        cited = RE_CITED.match(line)
         if cited:
-            found = cited["bracket"] or cited["ref"] or cited["named"]
-            ids = [_written(part) for part in re.split(r"\s*(?:\bet\b|\band\b|,|&)\s*", found)]
-            out.append(_as_read(ids, cited["rest"]))
+            out.append(_as_read(_parts(cited["bracket"] or cited["ref"] or cited["named"]), cited["rest"]))
             continue
         named = RE_NAMED_IN_HEADING.match(line)
         if named and RE_OUTLINE_HEADING.match(line):
-            q, sub, _ = _written(named["id"])
+            q, sub, _ = _parts(named["id"])[0]
             title = re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+", "", named["title"]).strip()
             out.append(f"{q}.{sub} {title}" if sub else f"Question {q}: {title}")
             continue

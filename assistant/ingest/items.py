@@ -28,6 +28,11 @@ class ItemLines:
     listed_unit: object  # the unit answering the last of them
     cited: bool  # the questions are the reply's citations of them, in its own order (citing.py)
 
+    def earlier(self, q: str) -> bool:
+        """Question `q` comes before the open one: a reply walks the questionnaire forward, unless it cites the
+        questions in its own order (`cited`)."""
+        return bool(self.qnum) and int(q) < int(self.qnum) and not self.cited
+
     def known_item(self, letter: str) -> bool:
         """An item the reply has not given yet that the questionnaire has under the open sub-question, or that
         comes next under a follow-up prompt ("→ … please indicate if:" then "a.", "b.")."""
@@ -134,7 +139,7 @@ class ItemLines:
         """'11.a' (an item straight under its question), or in a table a bare '12'."""
         q, letter = str(int(m["q"])), item_letter(m)
         entry = self.known.get(f"{q}.{letter}" if letter else q) if self.known else None
-        if entry is None or not (letter or table) or (self.qnum and int(q) < int(self.qnum) and not self.cited):
+        if entry is None or not (letter or table) or self.earlier(q):
             return False
         if q != self.qnum:
             self.open_question(q, "", "", expect=False)

@@ -170,7 +170,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
             self.pending, self.pillar, self.started = [], pillar, True
             return True
         m = RE_QUESTION.match(plain) if not low.startswith("questions") else None
-        if m and (not self.qnum or int(m.group(1)) > int(self.qnum) or self.cited and m.group(1) != self.qnum) \
+        if m and (not self.qnum or int(m.group(1)) != int(self.qnum)) and not self.earlier(m.group(1)) \
                 and not looks_like_sentence_ref(plain):
             title = m.group(2).strip(" *:.")
             self.open_question(m.group(1), title, plain if title else "")
@@ -341,7 +341,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
             inline, text = text, ""  # the number, then straight away the answer
         if q != self.qnum:
             # a later question's numbering with its "Question N" header left out
-            if entry is None or self.qnum and (int(q) < int(self.qnum) and not self.cited or inline):  # "9.5 million…"
+            if entry is None or self.earlier(q) or self.qnum and inline:  # "9.5 million…" is text
                 return False
             self.open_question(q, "", "", expect=False)
         elif entry is None and (not text or letter):

@@ -148,9 +148,7 @@ def continue_row(raw: list[str], page: list[str], keep: list[int], header: str) 
     """A table's row the page break cut in two: the next page's first row (after the table's header, repeated)
     goes on with it, cell by cell, when it has as many cells and its first cell opens no question or item of its
     own (empty, or "self-generated … to peers?" ending the question cell).  The page's lines left to read."""
-    first = 0
-    if first < len(keep) and header and page[keep[first]] == header:
-        first += 1
+    first = 1 if keep and header and page[keep[0]] == header else 0
     if first >= len(keep):
         return keep
     above, below = raw[-1].split(CELLS), page[keep[first]].split(CELLS)
@@ -189,6 +187,7 @@ def footnotes(lines: list[str], spans: list[Span | None]) -> list[bool]:
     body = sizes.most_common(1)[0][0] if sizes else None
     out = [False] * len(lines)
     start = len(lines) // 2
+
     def small(j: int) -> bool:
         return body is not None and spans[j] is not None and spans[j][1] <= SMALL * body
 

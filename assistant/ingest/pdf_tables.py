@@ -155,13 +155,12 @@ def _table(cells: list[Piece], anchors: list[float], breaks: list[float], rules:
     # table that draws its rules, few lines: a row spanning its columns (a sub-question over its items' "Question |
     # Reply" rows) is one line of many
     ruled = any(bottom - size <= r <= top for r in rules)
-    lines_in = {p.line for p in region}
-    allowed = ACROSS * len(lines_in) if ruled else 0
+    lines = {p.line for p in region}
+    allowed = ACROSS * len(lines) if ruled else 0
     columns = columns[:1] + [c for c in columns[1:] if len({p.line for p in region if p.x < c - ALIGN
                                                             and _end(p) > c + p.size}) <= allowed]
     if len(columns) < 2:
         return None
-    lines = {p.line for p in region}
     if any(p.line in lines and p not in region for p in cells):
         return None  # a line of pypdf's text holds more than the table: leave the page as pypdf reads it
     rows = _rows(region, columns, rules)

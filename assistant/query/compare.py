@@ -30,9 +30,10 @@ def answers_for(reply: Reply, qid: str) -> list[int]:
 def status_of(answers: list[Answer]) -> str:
     if not answers:
         return BLANK
-    if all(gives_nothing(a.text) for a in answers):
+    nothing = [gives_nothing(a.text) for a in answers]
+    if all(nothing):
         return NOTHING
-    return POINTER if all(is_pointer(a) or gives_nothing(a.text) for a in answers) else ANSWERED
+    return POINTER if all(is_pointer(a) or empty for a, empty in zip(answers, nothing)) else ANSWERED
 
 
 @dataclass

@@ -225,20 +225,22 @@ class Searcher:
             np.zeros(len(self.index.passages), dtype="float32")
         same = np.array([probs.get(str(lang), 0.0) for lang in self.languages], dtype="float32")[self.language_of]
         inside = scope if scope is not None and scope.any() and not scope.all() else None
+        # the typed question's signals judge whether the replies answer it (refusal.py), which reads no column signal
         signals = [self._signals(vectors[n], None if ml_vectors is None else ml_vectors[n], multilingual, lexical,
-                                 same, inside) for n in range(len(texts))]
+                                 same, inside, columns=n == 0) for n in range(len(texts))]
         s = signals[0]
         s.typed = signals[1] if len(signals) > 1 else None
         s.fused = fuse(s, self.pointer, w, self.answer_words)
         return s
 
     def _signals(self, q: np.ndarray, mq: np.ndarray | None, multilingual: bool, lexical: np.ndarray,
-                 same: np.ndarray, scope: np.ndarray | None) -> Scores:
-        """One question vector's (and multilingual vector's) signals, not fused."""
+                 same: np.ndarray, scope: np.ndarray | None, columns: bool = True) -> Scores:
+        """One question vector's (and multilingual vector's) signals, not fused (`columns`: with the other Parties'
+        answers under each passage's question)."""
         dense = self.index.dense.scores(q)
         question = (self.question_rows @ q)[self.question_of]
         ml_dense = ml_question = ml_sentence = None
-        ml_column = self.columns.similarity(mq) if mq is not None and self.columns is not None else None
+        ml_column = self.columns.similarity(mq) if columns and mq is not None and self.columns is not None else None
         if mq is not None and multilingual:
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]

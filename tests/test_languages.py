@@ -348,6 +348,9 @@ def test_a_bare_yes_or_no_is_scored_by_its_question_too():
     assert fuse(s, pointer, Weights(bare_answer=2), words).argmax() == 1
     # a pointer is not bare: it borrows the text it points to
     assert fuse(s, np.array([False, True, False]), Weights(bare_answer=2), words).argmax() == 0
+    # nor is an answer that gives nothing: « Sans objet. » says nothing of what its question asks
+    nothing = np.array([False, True, False])
+    assert fuse(s, pointer, Weights(bare_answer=2), words, nothing).argmax() == 0
 
 
 @pytest.mark.slow

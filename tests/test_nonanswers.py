@@ -18,7 +18,7 @@ COMPILATION_Q6 = Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-E
 
 
 @pytest.mark.parametrize("text", [
-    "No reply received. / Pas de réponse reçue.", "Not applicable.", "N/A", "Information not available.",
+    "No reply received. / Pas de réponse reçue.", "Not applicable.", "N/A", "NA.", "N.A.", "Information not available.",
     "No information available.", "No data are available.", "Sans objet.", "Pas d'information disponible.",
     "Aucune donnée disponible.", "Non applicable.", "–", "No reply received.\n\nPas de réponse reçue.",
 ])

@@ -1,6 +1,7 @@
-"""Answers that give nothing: "No reply received.", "Information not available.", "Not applicable.", « Sans objet. »,
-a lone dash.  They are kept and quoted as the reply words them (that is what the Party said), but `coverage` and
-`compare` tell them from answers with content."""
+"""Answers that give nothing: "No reply received.", "Information not available.", "Not applicable." ("N/A", "NA."),
+« Sans objet. », a lone dash.  They are kept and quoted as the reply words them (that is what the Party said), but
+`coverage` and `compare` tell them from answers with content, and the ranking does not take them for a bare "No."
+answering their question."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ RE_NOTHING = re.compile(
     | no\s+(?:further\s+|specific\s+|relevant\s+|such\s+)?(?:information|data|statistics)
         (?:\s+(?:is\s+|are\s+)?(?:available|provided|received|collected))?
     | (?:information|data|statistics)\s+(?:is\s+|are\s+)?not\s+(?:available|provided|collected)
-    | not\s+applicable | n\s*/\s*a
+    | not\s+applicable | n\s*[/.]?\s*a
     | pas\s+de\s+r[ée]ponses?(?:\s+re[çc]ues?)?
     | (?:pas|aucune?)\s+(?:d['’]\s*|de\s+)?(?:informations?|donn[ée]es?|statistiques?|r[ée]ponses?)
         (?:\s+(?:disponibles?|re[çc]ues?|fournies?|communiqu[ée]es?))?

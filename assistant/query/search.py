@@ -10,6 +10,7 @@ from ..encoders.base import Encoder
 from ..encoders.multilingual import load_multilingual
 from ..ids import id_under, ids_in_query
 from ..ingest.language import language_probabilities
+from ..ingest.nonanswers import gives_nothing
 from ..ingest.references import opens_with_pointer, resolve
 from ..model import Hit, Passage
 from ..parties import canonical_party, parties_in_text, without_parties
@@ -115,16 +116,20 @@ def _z(values: np.ndarray, within: np.ndarray | None = None) -> np.ndarray:
     return (values - inside.mean()) / (sd if sd > 1e-9 else 1.0)
 
 
-def bare_answers(answer_words, pointer, w: Weights):
-    """Bare answers ("Yes.", "Non."): at most `w.bare_answer` words of their own, and not pointers (arrays or one
-    passage's values)."""
-    return (answer_words <= w.bare_answer) & ~pointer & (w.bare_answer > 0)
+def bare_answers(answer_words, pointer, w: Weights, nothing=False):
+    """Bare answers ("Yes.", "Non."): at most `w.bare_answer` words of their own, not pointers, and not answers that
+    give nothing (`nothing`: « Sans objet. », "Not applicable.", which say nothing of what their question asks) (arrays
+    or one passage's values)."""
+    return (answer_words <= w.bare_answer) & ~pointer & ~np.asarray(nothing, dtype=bool) & (w.bare_answer > 0)
 
 
-def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | None = None) -> np.ndarray:
+def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | None = None,
+         nothing: np.ndarray | None = None) -> np.ndarray:
     """The weighted sum of z-scored signals (see Weights); a pointer's borrowed text evidence counts `w.pointer`;
-    a bare answer (`answer_words`: per passage, its answer's words) scores the better of its text and its question."""
-    bare = bare_answers(answer_words, pointer, w) if answer_words is not None and w.bare_answer else None
+    a bare answer (`answer_words`: per passage, its answer's words; `nothing`: per passage, it gives nothing) scores
+    the better of its text and its question."""
+    bare = bare_answers(answer_words, pointer, w, False if nothing is None else nothing) \
+        if answer_words is not None and w.bare_answer else None
 
     within = s.scope if s.scope is not None and s.scope.sum() >= w.scope_spread else None
 
@@ -184,6 +189,7 @@ class Searcher:
         )
         # words of each passage's own answer text: a bare "Yes." is judged by its question too (Weights.bare_answer)
         self.answer_words = np.array([len(p.text.split()) for p in index.passages], dtype=np.int64)
+        self.nothing = np.array([gives_nothing(p.text) for p in index.passages], dtype=bool)  # « Sans objet. »
         self.languages, self.language_of = np.unique([p.language or "en" for p in index.passages],
                                                      return_inverse=True)
         self.english_passage = (self.languages[self.language_of] == ENGLISH).astype("float32")
@@ -230,7 +236,7 @@ class Searcher:
                                  same, inside, columns=n == 0) for n in range(len(texts))]
         s = signals[0]
         s.typed = signals[1] if len(signals) > 1 else None
-        s.fused = fuse(s, self.pointer, w, self.answer_words)
+        s.fused = fuse(s, self.pointer, w, self.answer_words, self.nothing)
         return s
 
     def _signals(self, q: np.ndarray, mq: np.ndarray | None, multilingual: bool, lexical: np.ndarray,
@@ -333,8 +339,9 @@ class Searcher:
         return order, fused
 
     def is_bare(self, i: int) -> bool:
-        """Passage i is a bare answer ("Yes.", "Non."): no more than Weights.bare_answer words, not a pointer."""
-        return bool(bare_answers(self.answer_words[i], self.pointer[i], self.weights))
+        """Passage i is a bare answer ("Yes.", "Non."): no more than Weights.bare_answer words, not a pointer, not an
+        answer that gives nothing."""
+        return bool(bare_answers(self.answer_words[i], self.pointer[i], self.weights, self.nothing[i]))
 
     def unit_passage(self, i: int) -> Passage:
         """Passage i standing for its whole answer unit: an answer cut into parts is cited once, in full."""

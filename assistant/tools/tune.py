@@ -72,7 +72,7 @@ def reciprocal_rank(case: Case, w: Weights, k: int = 10, monolingual: bool | Non
     """The gold answer's reciprocal rank under `w`, with or without the multilingual signal (as searched)."""
     mono = case.monolingual if monolingual is None else monolingual
     scores = replace(case.scores, ml_dense=None, ml_question=None) if mono else case.scores
-    fused = fuse(scores, case.searcher.pointer, w, case.searcher.answer_words)
+    fused = fuse(scores, case.searcher.pointer, w, case.searcher.answer_words, case.searcher.nothing)
     order, _ = case.searcher.order(fused, case.mask, case.boost, k)
     return next((1.0 / r for r, i in enumerate(order, start=1) if case.hits[i]), 0.0)
 

@@ -368,6 +368,35 @@ def test_consolidated_answers_and_follow_ups_carry_their_questions(portugal):
     assert ["2.1", "2.2"] in consolidated and ["16.1", "16.2"] in consolidated
     prompts = [a for a in portugal.answers if a.question_text.startswith("→")]
     assert prompts and all(a.question_ids == [a.question_number] for a in prompts)
+    assert ["5.1", "5.2", "5"] in consolidated  # "Consolidated answer" under both and the follow-up
+
+
+def test_a_sub_question_left_unanswered_before_its_follow_up_stays_unanswered(tmp_path):
+    """13.1's items answered one by one, 13.2 asked and not answered, then the follow-up prompt and its answer: the
+    answer is the follow-up's alone (13.2 shows as blank in coverage), not 13.2's too."""
+    text = """Replies submitted by Freedonia to the thematic questionnaire
+
+Question 13 – Specialized units/ departments/ sections
+
+13.1 Are there specialized units/ departments/ sections in charge of dealing with ICT facilitated sexual offences?
+
+a. in law enforcement?
+
+Yes. The Cyber Child Unit.
+
+b. in prosecution?
+
+No.
+
+13.2 Please specify if there are specialized units in charge of offences committed by juvenile offenders.
+
+→ Please specify how the specialized units referred to above (questions 13.1. and 13.2.) are organized.
+
+The Cyber Child Unit has 46 staff.
+"""
+    reply = parse_reply(Document(tmp_path / "Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["13.1.a"], ["13.1.b"], ["13"]]
+    assert reply.answers[-1].text == "The Cyber Child Unit has 46 staff."
 
 
 def test_items_numbered_in_roman_numerals_are_the_questionnaires_items(tmp_path):

@@ -26,16 +26,15 @@ from .readers import read_document
 from .references import resolve_positional_refs
 from .tables import TableRows
 from .titlepage import RE_STATE_ALONE, compilation_question, party_name, read_meta
-from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_next_sub, looks_like_sentence_ref,
-                    reads_as_question, split_inline_answer, split_items)
+from .units import (Node, Unit, answers_itself, ends_as_question, finish, is_next_sub, left_unanswered,
+                    looks_like_sentence_ref, reads_as_question, split_inline_answer, split_items)
 from .wording import WordingLines
 
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
                 plain: bool = False, collect: list | None = None) -> Reply:
-    """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.
-
-    The packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
+    """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.  The
+    packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
     questions whose numbers Word's auto-numbering dropped; `collect` receives every question node met."""
     meta = read_meta(doc, overrides)
     lines = cited_lines(doc.lines)  # a reply in its own outline, citing the questionnaire: its citations read
@@ -44,8 +43,8 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
 
 
 def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[int] | None = None,
-                questionnaire: Questionnaire | None = None, plain: bool = False,
-                collect: list | None = None, cited: bool = False) -> list[Answer]:
+                questionnaire: Questionnaire | None = None, plain: bool = False, collect: list | None = None,
+                cited: bool = False) -> list[Answer]:
     """The answer units in (line number, text) pairs of a document whose metadata is known: the whole of a reply,
     or one Party's part of a compilation (numbers stay the file's, so pages and lines cite it).  `cited`: questions
     are the reply's citations of them (citing.py), in the reply's own order."""
@@ -119,8 +118,10 @@ class _Parser(ItemLines, WordingLines, TableRows):
         return node
 
     def ask(self, node: Node) -> None:
-        """A new question line: once the previous unit has answer text, later questions start a fresh one."""
-        if self.unit is not None and self.unit.lines:
+        """A new question line: once the previous unit has answer text, later questions start a fresh one (and a
+        follow-up prompt after sub-questions left unanswered, units.left_unanswered)."""
+        if self.unit is not None and self.unit.lines or node.kind == "arrow" and left_unanswered(
+                self.pending, self.answers, self.qnum):
             self.flush()
             self.pending = []
         self.listed = []
@@ -197,8 +198,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
         answered = bare is not None and bare["rest"][:1].isupper() and not reads_as_question(bare["rest"])
         if (label or bare and (answered or reads_as_question(bare["rest"]))) and self.qnum \
                 and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
-            # the question's follow-up prompt, labelled rather than arrowed (or the label alone: "Follow-up questions");
-            # "Follow-up b. …" under the prompt is its next item
+            # a follow-up prompt labelled, not arrowed, or the label alone ("Follow-up questions"); "Follow-up b. …": item
             if answered:  # "Follow-up – Number of victims The table below …": the follow-up's answer
                 prompt = entry.closest_followup(bare["rest"][:60], self.meta.language)
                 self.ask(node := Node(self.qnum, "arrow", f"→ {prompt}", f"Question {self.qnum} →"))

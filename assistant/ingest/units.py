@@ -186,3 +186,12 @@ def split_items(text: str) -> list[tuple[str, str]]:
         if m:
             out.append((m.group(1), m.group(2)))
     return out
+
+
+def left_unanswered(pending: list[Node], answers: list[Answer], qnum: str) -> bool:
+    """The sub-questions or items waiting for an answer were left unanswered when their question's follow-up prompt
+    comes next and its earlier ones were answered one by one ("13.2 …?" with no answer, then "→ Please specify how
+    the units referred to above are organised", then the units' organisation); several asked together and answered
+    once with the follow-up ("5.1 … 5.2 … → … Consolidated answer") were not."""
+    return (bool(pending) and all(n.kind in ("sub", "item") for n in pending)
+            and bool(answers) and answers[-1].question_number == qnum)

@@ -526,3 +526,15 @@ def test_an_answer_that_names_the_items_it_answers_together_carries_their_ids():
         "a. self-generated sexually explicit images and/or videos?\n\nb. self-generated sexual content?\n\n"
         "Questions 14.a and 14.b:\n\nThe volume of seized data grows every year.\n"))
     assert [(a.question_ids, a.refs) for a in reply.answers] == [(["14.a", "14.b"], [])]
+
+
+@pytest.mark.parametrize("label", ["Replies to 13.1.b and 13.1.c:", "Joint reply to questions 13.1.b and 13.1.c",
+                                   "Réponse commune aux questions 13.1 b) et 13.1 c) :"])
+def test_a_reply_to_several_items_named_in_its_label_carries_their_ids(label):
+    reply = parse_reply(doc(
+        "Question 13. Specialized units/ departments/ sections\n\n"
+        "13.1. Are there specialized units/ departments/ sections in charge of dealing with ICT facilitated sexual "
+        "offences against children?\n\na. in law enforcement?\n\nYes. The Online Child Exploitation Unit.\n\n"
+        "b. in prosecution?\n\nc. in courts?\n\n"
+        f"{label}\n\nThe Specialised Prosecution Section for Minors handles them, and one chamber of each court.\n"))
+    assert [a.question_ids for a in reply.answers] == [["13.1.a"], ["13.1.b", "13.1.c"]]

@@ -100,6 +100,8 @@ def test_cross_references(portugal):
     ("Il est renvoyé à la réponse 11 a).", ["11.a"]), ("Se reporter à la réponse à la question 15 b).", ["15.b"]),
     ("Same as under (e).", ["9.7.e"]), ("Idem.", ["<previous>"]), ("Voir ci-dessus.", ["<previous>"]),
     ("Same as previous item.", ["<previous>"]), ("See paragraph 109 above.", ["<paragraph:109>"]),
+    ("See the answer above.", ["<previous>"]), ("Same as above.", ["<previous>"]),
+    ("Voir la réponse ci-dessus.", ["<previous>"]), ("Above all, children are heard.", []),
     ("Voir supra, point a).", ["9.7.a"]), ("Idem 15 b).", ["15.b"]), ("Cf. supra, 11 a).", ["11.a"]),
     ("For images, the penalties listed in the table under 9.3 apply; for text, a fine.", ["9.3"]),
     # not pointers: an age, an article, a number the answer's later text mentions in passing
@@ -654,6 +656,41 @@ ANNEX – LIST OF RELEVANT LEGISLATION
         (["6"], "Number of victims supported The hotline received 2,067 reports in 2018."),
         (["16.2"], "Same measures as under 16.1.")]
     assert reply.answers[3].question_text.startswith("→ Please provide, if any, information on the number of victims")
+
+
+def test_statutes_quoted_in_an_annex_after_the_last_answer_open_no_items_or_questions(tmp_path):
+    """An annex of statutes after the last question: its "(a) …" subparagraphs are not 16.2's items, its numbered
+    paragraphs no questions, and none of its text is an answer."""
+    text = """Reply of the Kingdom of Freedonia to the thematic questionnaire
+
+Question 16 – International co-operation
+
+16.1. What measures have been taken to co-operate with other Parties?
+
+Freedonia takes part in joint investigation teams.
+
+16.2. What measures have been taken to co-operate with other Parties for self-generated sexual content?
+
+Please refer to the answer to question 16.1 above.
+
+Annex I – Extracts from the Criminal Code
+
+Article 178 – Sexual extortion
+
+1. Whoever threatens to disclose an intimate image of a person in order to obtain
+
+(a) a sexual act;
+
+(b) further sexual material,
+
+shall be punished by imprisonment from two to ten years.
+
+9. The offences under this Article are prosecuted ex officio.
+"""
+    reply = parse_reply(Document(tmp_path / "Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [
+        (["16.1"], "Freedonia takes part in joint investigation teams."),
+        (["16.2"], "Please refer to the answer to question 16.1 above.")]
 
 
 def test_the_held_out_reply_numbering_every_paragraph_parses_as_written():

@@ -160,6 +160,19 @@ def test_page_lines_join_a_sentence_over_the_break_and_drop_furniture():
     assert numbers == [1, 1, 1, 1, 2, 3, 3]
 
 
+def test_a_heading_in_larger_type_is_a_paragraph_of_its_own_however_close_the_next_line():
+    from assistant.ingest.pdf import paragraph_breaks
+
+    # (baseline height, font size): a 15-point heading 16 points above 11-point text whose lines are 14.7 apart
+    spans = [(738.7, 15.0), (722.4, 11.0), (707.7, 11.0), (685.0, 11.0), (670.3, 11.0), (655.6, 11.0)]
+    assert paragraph_breaks(spans)[1:] == [True, False, True, False, False]
+    lines, _ = page_lines([["Annex I - Extracts from the Criminal Code", "Criminal Code of the Kingdom, as amended by",
+                            "Law No. 27/2021.", "Article 9 - Definitions", "For the purposes of this Code, a child",
+                            "is any person under 18."]], [spans])
+    assert lines[:2] == ["Annex I - Extracts from the Criminal Code", "Criminal Code of the Kingdom, as amended by "
+                                                                       "Law No. 27/2021."]
+
+
 def test_a_word_broken_at_a_line_end_is_one_word_again():
     """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation goes when the page
     broke a word ("edu-" / "cational") and stays when the word is a compound ("child-" / "friendly")."""

@@ -33,9 +33,9 @@ from .wording import WordingLines
 
 def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Questionnaire | None = None,
                 plain: bool = False, collect: list | None = None) -> Reply:
-    """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.  The
-    packaged questionnaire (unless `plain`) fills in question text a reply leaves out and recognises
-    questions whose numbers Word's auto-numbering dropped; `collect` receives every question node met."""
+    """Walk the lines once: headers open question nodes, other lines are answer text for the open nodes.  The packaged
+    questionnaire (unless `plain`) fills in question text a reply leaves out and recognises questions whose numbers
+    Word's auto-numbering dropped; `collect` receives every question node met."""
     meta = read_meta(doc, overrides)
     lines = cited_lines(doc.lines)  # a reply in its own outline, citing the questionnaire: its citations read
     return Reply(meta, parse_lines(meta, enumerate(lines, start=1), doc.pages, questionnaire, plain, collect,
@@ -45,9 +45,8 @@ def parse_reply(doc: Document, overrides: dict | None = None, questionnaire: Que
 def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[int] | None = None,
                 questionnaire: Questionnaire | None = None, plain: bool = False, collect: list | None = None,
                 cited: bool = False) -> list[Answer]:
-    """The answer units in (line number, text) pairs of a document whose metadata is known: the whole of a reply,
-    or one Party's part of a compilation (numbers stay the file's, so pages and lines cite it).  `cited`: questions
-    are the reply's citations of them (citing.py), in the reply's own order."""
+    """The answer units in (line number, text) pairs of a reply, or of one Party's part of a compilation (numbers stay
+    the file's, so pages and lines cite it); `cited`: questions are the reply's citations (citing.py), in its order."""
     if questionnaire is None and not plain and meta.round in ("", ROUND):
         questionnaire = load_questionnaire()
     parser = _Parser(meta, None if plain else questionnaire, collect, cited)
@@ -72,6 +71,8 @@ def parse_lines(meta: ReplyMeta, lines: Iterable[tuple[int, str]], pages: list[i
                  or RE_CLOSING_FORMULA.match(line) and len(line.split()) <= CLOSING_WORDS)
                 and parser.last_question()):
             parser.flush()
+            if RE_ANNEX_HEADING.match(line):
+                break  # annexes after the last question: statutes' "(a) …" and "1. …" are no items or questions
             notes = True  # footnotes, or the remarks or formula closing the reply after its last question: no answer
             continue
         parser.answer_line(lineno, raw.rstrip())
@@ -198,7 +199,7 @@ class _Parser(ItemLines, WordingLines, TableRows):
         answered = bare is not None and bare["rest"][:1].isupper() and not reads_as_question(bare["rest"])
         if (label or bare and (answered or reads_as_question(bare["rest"]))) and self.qnum \
                 and (entry := self.known.get(self.qnum)) is not None and entry.all_followups:
-            # a follow-up prompt labelled, not arrowed, or the label alone ("Follow-up questions"); "Follow-up b. …": item
+            # a follow-up prompt labelled, not arrowed, or the label alone ("Follow-up questions"); "Follow-up b.": item
             if answered:  # "Follow-up – Number of victims The table below …": the follow-up's answer
                 prompt = entry.closest_followup(bare["rest"][:60], self.meta.language)
                 self.ask(node := Node(self.qnum, "arrow", f"→ {prompt}", f"Question {self.qnum} →"))
@@ -371,10 +372,9 @@ class _Parser(ItemLines, WordingLines, TableRows):
             self.answer_line(self.lineno, inline)
         return True
 
-    def last_question(self) -> bool:
-        """The open question is the questionnaire's last."""
-        last = self.known.questions()[-1].id if self.known is not None and self.known.questions() else ""
-        return bool(self.qnum) and self.qnum == last
+    def last_question(self) -> bool:  # the open question is the questionnaire's last
+        questions = self.known.questions() if self.known is not None else []
+        return bool(self.qnum and questions) and self.qnum == questions[-1].id
 
     def later_question(self, test) -> Entry | None:
         if self.known is None:

@@ -53,6 +53,7 @@ def read_pdf(path: Path) -> Document:
 
 
 Span = tuple[float, float]  # where a text line sits: its baseline's height on the page, its font size
+SIZE_CHANGE = 1.2  # a line whose type is this much larger or smaller than the line above starts a paragraph
 
 
 Call = tuple[int, str]  # a footnote's number set in a sentence: the line it stands on, the number
@@ -214,8 +215,16 @@ def paragraph_breaks(spans: list[Span | None]) -> list[bool | None]:
     seen = Counter(g for g in gaps if g is not None and g >= 0.8)
     line_gap = min((g for g, count in seen.items() if count >= 2), default=None)  # between a paragraph's lines
     if line_gap is None or not any(g > 1.2 * line_gap for g in seen):
-        return [None] * len(spans)
-    return [None if g is None else g > 1.2 * line_gap for g in gaps]
+        out: list[bool | None] = [None] * len(spans)
+    else:
+        out = [None if g is None else g > 1.2 * line_gap for g in gaps]
+    # a heading set in larger type than the text under it ("Annex I – Extracts from the Criminal Code" at 15 points
+    # over 11) is a paragraph of its own, however close the lines stand
+    for i, (above, here) in enumerate(zip(spans, spans[1:]), start=1):
+        if above is not None and here is not None and min(above[1], here[1]) > 0 \
+                and max(above[1], here[1]) > SIZE_CHANGE * min(above[1], here[1]):
+            out[i] = True
+    return out
 
 
 # --------------------------------------------------------------------------- running headers and footers

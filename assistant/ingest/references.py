@@ -32,8 +32,10 @@ RE_REF_PREVIOUS = re.compile(
     rf"\b(?:(?:preceding|previous)\s+(?:answer|reply|question|item)|(?:réponse|question)\s+précédente)"
     rf"(?:\s+(?:and|et)\s+(?P<ids>{ID}))?", re.I
 )
-# "Idem.", « Voir ci-dessus. », "See above.": the answer before, when no number is named
-RE_REF_ABOVE = re.compile(r"^\W*(?:idem\b|(?:see|voir|cf\.?)\s+(?:above|ci-dessus|supra)\b)", re.I)
+# "Idem.", « Voir ci-dessus. », "See above.", "See the answer above.", "Same as above.", « Voir la réponse ci-dessus. »:
+# the answer before, when no number is named
+RE_REF_ABOVE = re.compile(r"^\W*(?:idem\b|(?:see|voir|cf\.?|same\s+as|as|comme|même\s+réponse\s+que)\s+"
+                          r"(?:(?:the|our|la|notre)\s+)?(?:(?:answer|reply|réponse)\s+)?(?:above|ci-dessus|supra)\b)", re.I)
 RE_REF_LETTER = re.compile(r"\b(?:see|answer|voir|réponse|under|as for|point)\s+(?:answer\s+|la\s+réponse\s+)?"
                            r"(?:to\s+|à\s+)?\(?([a-f])\)", re.I)
 RE_REF_FORWARD = re.compile(r"\b(?:(?:see|please see)\s+(?:hereunder|below)|voir\s+ci-(?:dessous|après))\b", re.I)

@@ -134,9 +134,11 @@ def answer_ids(nodes: list[Node]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-# an answer that opens by naming the items it answers together: "Questions 14.a and 14.b:", « Questions 4 a) et b) : »
-RE_NAMES_ITEMS = re.compile(rf"^(?:\*\*)?questions?\s+(?P<ids>{WRITTEN_ID}(?:\s*(?:and|et|,|&)\s*{WRITTEN_ID})+)"
-                            r"\s*[:：]?(?:\*\*)?\s*$", re.I)
+# an answer that opens by naming the items it answers together: "Questions 14.a and 14.b:", « Questions 4 a) et b) : »,
+# "Replies to 13.1.b and 13.1.c:", « Réponse commune aux questions 4 a) et 4 b) : »
+RE_NAMES_ITEMS = re.compile(r"^(?:\*\*)?(?:(?:joint\s+|consolidated\s+)?(?:repl(?:y|ies)|answers?|réponses?(?:\s+commune)?)"
+                            r"\s+(?:to|aux?|à)\s+(?:(?:the\s+|la\s+)?questions?\s+)?|questions?\s+|items?\s+)"
+                            rf"(?P<ids>{WRITTEN_ID}(?:\s*(?:and|et|,|&)\s*{WRITTEN_ID})+)\s*[:：]?(?:\*\*)?\s*$", re.I)
 
 
 def named_items(ids: list[str], first_line: str) -> list[str]:

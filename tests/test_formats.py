@@ -538,3 +538,24 @@ def test_a_reply_to_several_items_named_in_its_label_carries_their_ids(label):
         "b. in prosecution?\n\nc. in courts?\n\n"
         f"{label}\n\nThe Specialised Prosecution Section for Minors handles them, and one chamber of each court.\n"))
     assert [a.question_ids for a in reply.answers] == [["13.1.a"], ["13.1.b", "13.1.c"]]
+
+
+def test_the_held_out_word_97_reply_restating_its_questions_without_numbers_reads_every_question():
+    """Tervania (eval/, a .doc): sub-questions and items restated by their wording alone, some numbered by Word."""
+    from assistant.ingest.questionnaire import missing_questions
+
+    reply = parse_file(Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-TV_Tervania.doc")
+    ids = [q for a in reply.answers for q in a.question_ids if "." in q]  # follow-ups ("1", "13") come more than once
+    assert reply.meta.party == "Tervania" and len(ids) == len(set(ids))
+    assert {"9.7.a", "9.7.f", "9.10", "15.c", "13.2", "16.2"} <= set(ids)
+    assert [e.id for e in missing_questions(reply)] == ["8.3.b"]  # left with no answer
+    assert next(a for a in reply.answers if a.question_ids == ["6.2.b"]).refs == ["6.2.a"]
+
+
+def test_the_held_out_pdf_with_statute_annexes_keeps_them_out_of_every_answer():
+    """Halvaria (eval/): "Annex I – Extracts from the Criminal Code" after 16.2, its "(a)" subparagraphs no items."""
+    reply = parse_file(Path(__file__).resolve().parents[1] / "eval" / "replies" / "T-ES(2017)ICT-HV_Halvaria.pdf")
+    last = reply.answers[-1]
+    assert last.question_ids == ["16.2"] and last.text == "Please refer to the answer to question 16.1 above."
+    assert not any("Annex I" in a.text and "Extracts" in a.text for a in reply.answers)
+    assert ["13.1.b", "13.1.c"] in [a.question_ids for a in reply.answers]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assistant.query.columns import ColumnProfiles
 
@@ -72,3 +73,59 @@ def test_a_filtered_search_is_scored_within_its_filter_whatever_else_is_indexed(
 
     alone = ranking(0, 0.0)
     assert ranking(400, -5.0) == alone and ranking(400, 5.0) == alone
+
+
+def prior_of(entries: list[tuple[str, str, np.ndarray]]):
+    from assistant.query.columns import Prior
+
+    return Prior(np.array([c for c, _, _ in entries]), np.array([p for _, p, _ in entries]),
+                 np.stack([v for _, _, v in entries]), "model")
+
+
+def test_a_reply_indexed_alone_is_profiled_by_the_packaged_parties_whose_reply_is_not_indexed():
+    from assistant.query.columns import prior_profiles
+
+    # the package holds Portugal's, Valdorre's and Lumbria's answers under 9.3; Portugal alone is indexed
+    prior = prior_of([("9.3", "portugal", unit(1, 0, 0)), ("9.3", "valdorre", unit(0, 1, 0)),
+                      ("9.3", "lumbria", unit(0, 0, 1)), ("6.1", "valdorre", unit(1, 1, 0))])
+    profiles = prior_profiles([["9.3"], ["9.1.a"], ["6.1"]], ["portugal"] * 3, prior)
+    sims = profiles.similarity(unit(1, 0, 0))  # worded as Portugal answers 9.3: Portugal's own words do not count
+    assert sims[0] < 0.01
+    assert profiles.similarity(unit(0, 1, 1))[0] > 0.99  # half Valdorre's, half Lumbria's
+    assert abs(sims[1] - (sims[0] + sims[2]) / 2) < 1e-6  # 9.1 is in no packaged reply: neutral
+    # every packaged Party indexed: nothing left to profile with
+    assert prior_profiles([["9.3"], ["6.1"]], ["valdorre", "lumbria"], prior_of([("9.3", "valdorre", unit(1, 0))])) \
+        is None
+
+
+def test_the_packaged_profile_belongs_to_the_multilingual_encoder_that_embedded_it():
+    from assistant.encoders.base import MULTILINGUAL_MODEL
+    from assistant.query.columns import load_prior
+
+    prior = load_prior(MULTILINGUAL_MODEL)
+    assert prior is not None and len(prior.parties) == len(prior.columns) == len(prior.vectors)
+    assert "portugal" in set(prior.parties) and {"9.3", "6.1", "13"} <= set(prior.columns)
+    assert load_prior("another-encoder") is None  # vectors of another space would mean nothing
+
+
+@pytest.mark.slow
+def test_column_prior_writes_each_partys_means_and_writes_the_package_only_when_asked(built, tmp_path, capsys):
+    from assistant.query.columns import PRIOR_FILE
+    from assistant.tools import column_prior
+
+    out = tmp_path / PRIOR_FILE
+    parties, columns = column_prior.write_prior(built / "index", out)
+    with np.load(out) as data:
+        assert set(data["parties"]) == {"portugal"} and parties == 1 and len(set(data["columns"])) == columns > 20
+        assert np.allclose(np.linalg.norm(data["vectors"].astype("float32"), axis=1), 1.0, atol=1e-2)
+    packaged = column_prior.PACKAGED.read_bytes()
+    column_prior.main(["--corpus", str(built / "corpus"), "--index", str(tmp_path / "index")])
+    assert "not written" in capsys.readouterr().out and column_prior.PACKAGED.read_bytes() == packaged
+
+
+@pytest.mark.slow
+def test_a_search_of_portugal_alone_reads_the_packaged_profile_without_portugals_own_answers(assistant_obj):
+    searcher = assistant_obj.searcher
+    assert searcher.prior is not None
+    s = searcher.scores("What number can a child call for help when an intimate photo of them circulates?")
+    assert s.ml_prior is not None and s.ml_column is None  # one Party indexed: no other Party's answers

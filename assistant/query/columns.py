@@ -6,15 +6,24 @@ answer its own way.  Each passage's profile is the mean of the other Parties' an
 question (each Party counted once, its passages averaged), in the multilingual encoder's space, so that a French
 reply's answers describe the question to an English one too.  A passage's own Party is left out: with one Party
 indexed there is no profile, and with two the profile is the other Party's answer.  Pure numpy, built once per index.
+
+The package carries the same means for the replies the project holds (`data/column_prior.npz`, written by
+`python -m assistant.tools.column_prior` from an index of eval/replies/ and corpus/): `prior_profiles` describes each
+question by the Parties among them whose reply is not indexed, so that a reply indexed alone is searched with a
+profile of its questions too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
 from ..ids import column_of
+
+PRIOR_FILE = "column_prior.npz"
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -36,14 +45,10 @@ class ColumnProfiles:
     def build(cls, question_ids: list[list[str]], parties: list[str], vectors: np.ndarray) -> ColumnProfiles | None:
         """Profiles for passages (their question ids, Parties and unit vectors); None when no question is answered
         by two Parties."""
-        vectors = np.asarray(vectors, dtype="float32")
-        # each Party's mean answer under each column
-        members: dict[str, dict[str, list[int]]] = {}
-        for i, (ids, party) in enumerate(zip(question_ids, parties)):
-            for col in dict.fromkeys(column_of(q) for q in ids):
-                members.setdefault(col, {}).setdefault(party, []).append(i)
-        means = {col: {party: _unit(vectors[idx].mean(axis=0)) for party, idx in by_party.items()}
-                 for col, by_party in members.items() if len(by_party) > 1}
+        means: dict[str, dict[str, np.ndarray]] = {}
+        for col, party, mean in zip(*party_means(question_ids, parties, vectors)):
+            means.setdefault(col, {})[party] = mean
+        means = {col: by_party for col, by_party in means.items() if len(by_party) > 1}
         rows: list[np.ndarray] = []
         at: dict[tuple[str, str], int] = {}
         for col, by_party in means.items():
@@ -53,8 +58,8 @@ class ColumnProfiles:
                 rows.append((total - mean) / (len(by_party) - 1))
         if not rows:
             return None
-        pairs = [(i, at[col, party]) for i, (ids, party) in enumerate(zip(question_ids, parties))
-                 for col in dict.fromkeys(column_of(q) for q in ids) if (col, party) in at]
+        pairs = [(i, at[col, party.lower()]) for i, (ids, party) in enumerate(zip(question_ids, parties))
+                 for col in dict.fromkeys(column_of(q) for q in ids) if (col, party.lower()) in at]
         owner, row = (np.array(x, dtype=np.int64) for x in zip(*pairs))
         return cls(_unit(np.stack(rows)).astype("float32"), owner, row, len(parties))
 
@@ -68,3 +73,55 @@ class ColumnProfiles:
         known = np.isfinite(out)
         out[~known] = float(out[known].mean()) if known.any() else 0.0
         return out
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Per (questionnaire column, Party) of the replies the project holds: the unit mean of the Party's answers."""
+
+    columns: np.ndarray  # "9.1", "13", ...
+    parties: np.ndarray  # lower case, as the searcher keeps them
+    vectors: np.ndarray  # unit rows, the multilingual encoder's
+    model: str  # the encoder that embedded them
+
+
+def party_means(question_ids: list[list[str]], parties: list[str], vectors: np.ndarray) -> tuple[list, list, np.ndarray]:
+    """(columns, Parties in lower case, unit mean vectors): each Party's mean answer under each column."""
+    members: dict[tuple[str, str], list[int]] = {}
+    for i, (ids, party) in enumerate(zip(question_ids, parties)):
+        for col in dict.fromkeys(column_of(q) for q in ids):
+            members.setdefault((col, party.lower()), []).append(i)
+    keys = sorted(members)
+    means = _unit(np.stack([np.asarray(vectors[members[k]], dtype="float32").mean(axis=0) for k in keys]))
+    return [c for c, _ in keys], [p for _, p in keys], means.astype("float32")
+
+
+@lru_cache(maxsize=2)
+def load_prior(model: str) -> Prior | None:
+    """The packaged means, or None when the package has none or they were embedded by another encoder."""
+    source = resources.files("assistant.data") / PRIOR_FILE
+    if not source.is_file():
+        return None
+    with source.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+        prior = Prior(data["columns"].astype(str), data["parties"].astype(str), data["vectors"].astype("float32"),
+                      str(data["model"]))
+    return prior if prior.model == model else None
+
+
+def prior_profiles(question_ids: list[list[str]], parties: list[str], prior: Prior | None) -> ColumnProfiles | None:
+    """Each passage's column described by the packaged Parties whose reply is not indexed (each counted once); None
+    when none is left."""
+    if prior is None:
+        return None
+    keep = ~np.isin(prior.parties, sorted({p.lower() for p in parties}))
+    rows: list[np.ndarray] = []
+    at: dict[str, int] = {}
+    for col in sorted(set(prior.columns[keep])):
+        at[col] = len(rows)
+        rows.append(prior.vectors[keep & (prior.columns == col)].mean(axis=0))
+    pairs = [(i, at[col]) for i, ids in enumerate(question_ids)
+             for col in dict.fromkeys(column_of(q) for q in ids) if col in at]
+    if not pairs:
+        return None
+    owner, row = (np.array(x, dtype=np.int64) for x in zip(*pairs))
+    return ColumnProfiles(_unit(np.stack(rows)).astype("float32"), owner, row, len(question_ids))

@@ -16,7 +16,7 @@ from ..model import Hit, Passage
 from ..parties import canonical_party, parties_in_text, without_parties
 from ..store.lexical import bm25_tokens
 from ..store.load import LoadedIndex
-from .columns import ColumnProfiles
+from .columns import ColumnProfiles, load_prior, prior_profiles
 
 
 ENGLISH = "en"  # the English encoder's language
@@ -40,11 +40,13 @@ class Weights:
     ml_sentence: float = 1.0  # dense (multilingual encoder): query vs the passage's closest sentence
     cross: float = 0.2  # English encoder's weight on a passage in another language than the question
     lexical_cross: float = 0.2  # BM25's weight on a passage in another language than the question
-    # the other Parties' answers under a passage's questionnaire question (columns.py), whatever the languages.  Chosen
-    # over 0, 0.25, 0.5 and 0.75 on all 23 question sets, each searched with its reply indexed beside Portugal's and
-    # with all 46 replies indexed: mean R@1 0.649 -> 0.659 and 0.628 -> 0.662 (with scope_spread); one Party indexed,
-    # it has no effect
+    # the other Parties' answers under a passage's question (columns.py), any language: chosen over 0, 0.25, 0.5, 0.75
+    # on 23 sets, each beside Portugal's and all 46 replies indexed: mean R@1 0.649 -> 0.659, 0.628 -> 0.662
     ml_column: float = 0.25
+    # the same profile from the packaged replies whose Party is not indexed (columns.prior_profiles), for a reply
+    # indexed alone or beside one other.  Chosen by leave-one-set-out over 0.2, 0.25, 0.35 and 0.5 (every fold: 0.5),
+    # all 29 sets each beside Portugal, their own Party left out: mean R@1 0.646 -> 0.665, MRR@10 0.744 -> 0.763
+    ml_prior: float = 0.5
     pointer: float = 0.5  # text evidence borrowed from a pointed-to answer counts half: the original ranks first
     # an answer of at most this many words ("Yes.", "Non.", "See below.") says little by itself: it scores the better
     # of its text's and its question's similarity (a bare "No." under "specialised courts?" answers a question on them)
@@ -61,11 +63,9 @@ class Weights:
     monolingual_above: float = 0.9
     # the encoders read the words that name Parties too (as before 0.5): an ablation (Searcher.topic)
     read_party_words: bool = False
-    # signals are z-scored over the passages a filter keeps when it keeps at least this many (a reply, about half of
-    # one), else over the whole index: a question searched in one Party's reply is then ranked much as it would be
-    # with that reply alone indexed, whatever else is.  With 46 replies indexed and the filter on Portugal, dev R@1
-    # is 0.927 measured over the whole index and 0.976 within the filter; a compilation's Party (a few passages) is
-    # too few to measure a spread on (threshold chosen over 20, 40 and any, every set in both settings)
+    # signals are z-scored over the passages a filter keeps when it keeps this many (half a reply), else over the whole
+    # index: a Party's reply is ranked as with it alone indexed (46 indexed, filter on Portugal: dev R@1 0.927 -> 0.976;
+    # a compilation's Party is too few to measure a spread on; chosen over 20, 40 and any, every set in both settings)
     scope_spread: int = 40
 
 
@@ -90,6 +90,7 @@ class Scores:
     # per passage: the question's similarity to the other Parties' answers under the passage's question (columns.py);
     # None with one Party indexed or without multilingual vectors
     ml_column: np.ndarray | None = None
+    ml_prior: np.ndarray | None = None  # the same, from the packaged replies whose Party is not indexed
 
     def judged(self) -> Scores:
         """The signals whether the replies answer a question is judged on: the question as typed, which the
@@ -142,6 +143,8 @@ def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | 
 
     zq = z(s.question)
     column = w.ml_column * z(s.ml_column) if s.ml_column is not None and w.ml_column else 0.0
+    if s.ml_prior is not None and w.ml_prior:
+        column = column + w.ml_prior * z(s.ml_prior)
     if s.ml_dense is None:
         text = w.mono_passage * text_z(s.dense, zq) + w.mono_lexical * z(s.lexical)
         return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * zq + column
@@ -202,11 +205,14 @@ class Searcher:
         self.unit_lengths = np.diff(np.r_[self.unit_starts, len(unit_keys)])
         self.unit_of = np.repeat(np.arange(len(self.unit_starts)), self.unit_lengths)
         self.columns: ColumnProfiles | None = None  # the other Parties' answers under each passage's question
+        self.prior: ColumnProfiles | None = None
         if self.multilingual is not None:
             self.ml_question_rows, self.ml_question_of = np.unique(index.ml_questions, axis=0, return_inverse=True)
             self.ml_question_of = self.ml_question_of.reshape(-1)
             self.columns = ColumnProfiles.build([p.question_ids for p in index.passages], list(self.parties),
                                                 index.ml_passages)
+            self.prior = prior_profiles([p.question_ids for p in index.passages], list(self.parties),
+                                        load_prior(self.multilingual.name))
 
     def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None,
                scope: np.ndarray | None = None, multilingual: bool | None = None) -> Scores:
@@ -247,12 +253,13 @@ class Searcher:
         question = (self.question_rows @ q)[self.question_of]
         ml_dense = ml_question = ml_sentence = None
         ml_column = self.columns.similarity(mq) if columns and mq is not None and self.columns is not None else None
+        ml_prior = self.prior.similarity(mq) if columns and mq is not None and self.prior is not None else None
         if mq is not None and multilingual:
             ml_dense = self.index.ml_passages @ mq
             ml_question = (self.ml_question_rows @ mq)[self.ml_question_of]
             ml_sentence = self.closest_sentences(self.index.ml_sentences, mq, ml_dense)
         return Scores(dense, question, lexical, np.zeros_like(dense), q, ml_dense, ml_question, same, ml_sentence, mq,
-                      scope, same * self.english_passage, ml_column=ml_column)
+                      scope, same * self.english_passage, ml_column=ml_column, ml_prior=ml_prior)
 
     def topic(self, query: str) -> str:
         """What the encoders read of a question: the question without the words that name Parties ("Portugal",

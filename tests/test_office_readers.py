@@ -168,8 +168,14 @@ def answers_of(path: Path) -> list[tuple[list[str], str]]:
 @pytest.mark.parametrize("name", ["T-ES(2017)ICT-SR_Sarrelin", "T-ES(2017)ICT-QN_Quarnel"])
 def test_a_word_97_reply_reads_as_its_docx_does(name: str) -> None:
     """Sarrelin (French) and Quarnel (tracked changes, read as accepted) saved as .doc: the same answers, word for
-    word, as the .docx they were saved from."""
-    assert answers_of(DOCUMENTS / f"{name}.doc") == answers_of(REPLIES / f"{name}.docx")
+    word, as the .docx they were saved from, but for Quarnel's footnote, whose text the .doc lost when it was saved
+    (LibreOffice finds none in it either)."""
+    import re
+
+    def without_notes(answers):
+        return [(ids, re.sub(r"\n\n\[\d+\] [^\n]*", "", text)) for ids, text in answers]
+
+    assert answers_of(DOCUMENTS / f"{name}.doc") == without_notes(answers_of(REPLIES / f"{name}.docx"))
 
 
 def test_a_word_97_file_the_converter_refuses_is_read_from_its_text_with_its_table_rows() -> None:
@@ -199,3 +205,15 @@ def test_a_password_protected_docx_is_refused_as_such() -> None:
     """A locked .docx is a compound file, as a .doc is, but holds an encrypted package: the message says what it is."""
     with pytest.raises(ReadError, match=r"locked\.docx: is password-protected; save it without a password as \.docx"):
         read_document(DOCUMENTS / "locked.docx")
+
+
+def test_a_word_footnote_follows_the_paragraph_that_calls_it() -> None:
+    """Quarnel's two footnotes (Word's footnotes part, which python-docx does not read): each stands, as "[n] …",
+    right after the paragraph whose sentence calls it, and its call mark is no part of that sentence."""
+    answers = dict((tuple(ids), text) for ids, text in answers_of(REPLIES / "T-ES(2017)ICT-QN_Quarnel.docx"))
+    assert answers[("4",)].endswith("2,310 professionals completed it.\n\n[1] Figure taken from the OCS training "
+                                    "register on 31 January 2024.")
+    paragraphs = answers[("9.3",)].split("\n\n")
+    note = paragraphs.index("[2] Act No. 47/2021 on the Protection of Minors Online entered into force on 1 July 2022.")
+    assert paragraphs[note - 1].startswith("Possession (Article 212(1))")
+    assert sum(text.count("[1] ") + text.count("[2] ") for text in answers.values()) == 2

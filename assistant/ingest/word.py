@@ -101,6 +101,31 @@ def _row_cells(tr: etree._Element) -> list[str]:
 
 
 P_TAG, T_TAG = _q("p"), _q("t")
+# footnotes and endnotes: their text stands after the paragraph (or table) that calls them, as "[n] …", numbered in
+# the order they are called (the call's own mark is dropped, as a PDF's raised note number is)
+NOTE_PARTS = (("word/footnotes.xml", "footnote"), ("word/endnotes.xml", "endnote"))
+NOTE_CALLS = etree.XPath(".//w:footnoteReference | .//w:endnoteReference", namespaces=NS)
+NOT_NOTES = ("separator", "continuationSeparator", "continuationNotice")
+
+
+def _notes(path: Path) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the note's text, for every footnote and endnote of the package (none when a part is unreadable:
+    the reply's own text still reads)."""
+    out: dict[tuple[str, str], str] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            for part, kind in NOTE_PARTS:
+                if part not in names:
+                    continue
+                for note in etree.fromstring(package.read(part), parser=parser).findall(_q(kind)):
+                    text = " ".join(" ".join(_run_text(p).split()) for p in note.iter(P_TAG)).strip()
+                    if note.get(_q("type")) not in NOT_NOTES and text:
+                        out[kind, note.get(_q("id"))] = text
+    except (zipfile.BadZipFile, KeyError, etree.LxmlError):
+        return {}
+    return out
 
 
 def _mb(size: int) -> str:
@@ -151,6 +176,8 @@ def read_docx(path: Path) -> Document:
         doc = docx.Document(str(path))
         body = doc.element.body
         styles = _style_names(doc)
+        notes = _notes(path)
+        called = 0  # notes placed so far
         blocks: list[list[str]] = []
         for el in _blocks(body):
             if len(blocks) > MAX_PARAGRAPHS:
@@ -158,13 +185,18 @@ def read_docx(path: Path) -> Document:
             if el.tag == _q("tbl"):
                 rows = [CELLS.join(cells) for tr in el.findall(_q("tr")) if (cells := _row_cells(tr))]
                 blocks.extend([row] for row in rows)
-                continue
-            lines = [line.rstrip() for line in _run_text(el).split("\n")]
-            lines = [line for line in lines if line.strip()]
-            if lines:
-                if _is_list_item(el, styles):
-                    lines[0] = "- " + lines[0].lstrip()
-                blocks.append(lines)
+            else:
+                lines = [line.rstrip() for line in _run_text(el).split("\n")]
+                lines = [line for line in lines if line.strip()]
+                if lines:
+                    if _is_list_item(el, styles):
+                        lines[0] = "- " + lines[0].lstrip()
+                    blocks.append(lines)
+            for call in NOTE_CALLS(el):
+                text = notes.get((etree.QName(call).localname[:-len("Reference")], call.get(_q("id"))))
+                if text:
+                    called += 1
+                    blocks.append([f"[{called}] {text}"])
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         detail = "not a ZIP package" if isinstance(exc, PackageNotFoundError) else f"{type(exc).__name__}: {exc}"
         raise ReadError(path, f"is not a valid Word .docx file ({detail})") from exc

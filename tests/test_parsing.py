@@ -243,6 +243,8 @@ Notes
 
 
 @pytest.mark.parametrize("title", ["Replies submitted by the Republic of Freedonia", "Answers of Freedonia",
+                                   "Réponses transmises par la République de Freedonia le 31 mai 2024",
+                                   "Replies submitted by the Republic of Freedonia on 14 March 2024",
                                    "Reply by the Government of Freedonia", "REPLIES OF FREEDONIA TO THE QUESTIONNAIRE"])
 def test_the_party_comes_from_the_title_page_however_it_is_worded(tmp_path, title):
     """The file is called reply.txt: the Party is read from the title page's line, official form left out."""
@@ -250,6 +252,13 @@ def test_the_party_comes_from_the_title_page_however_it_is_worded(tmp_path, titl
 
     lines = ["T-ES(2017)ICT-FD", "Lanzarote Committee – 2nd monitoring round", title, "", "Q9 Criminalisation"]
     assert read_meta(Document(tmp_path / "reply.txt", lines, "0" * 64)).party == "Freedonia"
+
+
+def test_a_party_name_set_in_spaced_letters_on_the_title_page_reads_as_one_word(tmp_path):
+    from assistant.ingest.titlepage import read_meta
+
+    lines = ["T-ES(2017)ICT-FD", "Replies to the thematic questionnaire", "F R E E D O N I A", "2nd thematic round"]
+    assert read_meta(Document(tmp_path / "reply.pdf", lines, "0" * 64)).party == "Freedonia"
 
 
 def test_a_note_inside_an_answer_and_a_sentence_naming_a_reply_stay_answer_text(tmp_path):
@@ -712,3 +721,31 @@ def test_the_held_out_reply_numbering_every_paragraph_parses_as_written():
     for pointer, target in [("6.2.b", "6.2.a"), ("9.11", "9.8"), ("11.b", "11.a"), ("9.7.f", "9.7.e")]:
         n, _ = answers[pointer]
         assert [reply.answers[j].question_ids[0] for j in resolve(reply.answers, n)] == [target], pointer
+
+
+def test_an_answer_run_into_its_prose_question_and_a_penalty_table_near_the_next_title_stay_answers(tmp_path):
+    """A page that sets no space between a question ending with a full stop and its answer joins them: the answer
+    starts after the question's last word.  A penalty table's cell "Possession of self-generated sexually … explicit
+    images …" (its first two columns run together by the PDF reader) is near Question 10's title in words, but a
+    cell, not Question 10."""
+    text = """Reply of the Federal Republic of Freedonia to the thematic questionnaire
+
+Question 9 – Criminalisation
+
+9.3 What are the legal consequences of the above behaviours (9.1.a-c)?
+
+The penalties are set out in Table 1.
+
+Conduct Provision | Adults
+
+Possession of self-generated sexually § 218a(3) RPC explicit images or videos of a child | Imprisonment up to 5 years
+
+Question 12 – Jurisdiction rules
+
+Please indicate which jurisdiction rules apply under which conditions to the offences described above (questions 9-11) when the victim is not present in the Party when the offence is committed or when the offender is not present in the Party when the offence is committed. Freedonian criminal law applies to offences committed on its territory.
+"""
+    reply = parse_reply(Document(tmp_path / "Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == [["9.3"], ["12"]]
+    assert "Imprisonment up to 5 years" in reply.answers[0].text
+    assert reply.answers[1].text == "Freedonian criminal law applies to offences committed on its territory."
+    assert reply.answers[1].question_text.endswith("when the offence is committed.")

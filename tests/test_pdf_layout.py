@@ -173,6 +173,18 @@ def test_a_heading_in_larger_type_is_a_paragraph_of_its_own_however_close_the_ne
                                                                        "Law No. 27/2021."]
 
 
+def test_headings_whose_wrapped_lines_stand_close_do_not_make_every_line_of_text_a_paragraph():
+    from assistant.ingest.pdf import paragraph_breaks
+
+    # two 12-point headings wrapped at 13.5 points (1.1 of their size), 11-point text at 14.9 (1.35 of its size),
+    # its paragraphs 19.1 apart
+    spans = [(764.2, 12.0), (750.7, 12.0), (723.4, 11.0), (708.5, 11.0), (693.6, 11.0), (674.5, 11.0),
+             (659.6, 11.0), (631.9, 12.0), (618.4, 12.0), (595.3, 11.0), (580.4, 11.0), (565.5, 11.0)]
+    breaks = paragraph_breaks(spans)
+    assert breaks[3:5] == [False, False] and breaks[5] is True and breaks[10:] == [False, False]
+    assert breaks[1] is False and breaks[8] is False  # a heading's own wrapped line
+
+
 def test_a_word_broken_at_a_line_end_is_one_word_again():
     """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation goes when the page
     broke a word ("edu-" / "cational") and stays when the word is a compound ("child-" / "friendly")."""

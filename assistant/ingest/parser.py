@@ -263,7 +263,9 @@ class _Parser(ItemLines, WordingLines, TableRows):
         question = question.lstrip("-•►▪ ").strip()  # a bullet Word's list style put before it
         if (not table and self.expect_question_text and (self.unit is None or not self.unit.lines) and self.pending
                 and self.prose_question(question)):
-            # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…")
+            # the prose question under a title-only header ("Question 7. Cooperation…" then "Please describe…"), and the
+            # answer a page ran into it after the question's last word
+            question, inline = (question, inline) if inline else self.split_prose(question)
             self.pending[-1].text += "\n" + question
             self.expect_question_text = False
             if inline:
@@ -275,17 +277,6 @@ class _Parser(ItemLines, WordingLines, TableRows):
         """The text is the open sub-question's item `letter` in any of its wordings, its words in any order."""
         entry = self.known.get(f"{self.sub.qid}.{letter}") if self.known is not None and self.sub is not None else None
         return entry is not None and shares_words(text, entry.texts)
-
-    def prose_question(self, line: str) -> bool:
-        """The question in prose under a title-only header: a line that asks ("…?", "Please describe…"); a line that
-        only ends with a colon is the reply's own lead-in ("The penalties are the following:") unless it uses the
-        words of the question's wording."""
-        if not reads_as_question(line):
-            return False
-        if ends_as_question(line.rstrip(" :：*")) or reads_as_question(line.rstrip(" :：*")):
-            return True
-        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
-        return entry is None or shares_words(line, entry.texts)
 
     def open_question(self, num: str, title: str, text: str, expect: bool = True) -> None:
         """'Question 9. Criminalisation' (or just 'Question 9', its title then taken from the questionnaire)."""

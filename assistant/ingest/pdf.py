@@ -207,19 +207,31 @@ def footnotes(lines: list[str], spans: list[Span | None]) -> list[bool]:
 
 def paragraph_breaks(spans: list[Span | None]) -> list[bool | None]:
     """For each line of a page: does a paragraph start here (a wider gap above it than between the lines of a
-    paragraph), or not, or None where the layout cannot tell (first line, no positions, no paragraph spacing)."""
+    paragraph), or not, or None where the layout cannot tell (first line, no positions, no paragraph spacing).
+
+    Where the page's commonest type size would have every line of its own paragraphs start a new one under the
+    closest gap seen (a 12-point heading's wrapped lines stand closer, for their size, than 11-point text's), that
+    size is measured on its own; a line in larger or smaller type than the one above starts a paragraph ("Annex I –
+    Extracts from the Criminal Code" at 15 points over 11), however close the lines stand."""
     gaps: list[float | None] = [None]
     for above, here in zip(spans, spans[1:]):
         ok = above is not None and here is not None and here[1] > 0 and above[0] > here[0]
         gaps.append(round((above[0] - here[0]) / here[1], 1) if ok else None)
-    seen = Counter(g for g in gaps if g is not None and g >= 0.8)
-    line_gap = min((g for g, count in seen.items() if count >= 2), default=None)  # between a paragraph's lines
-    if line_gap is None or not any(g > 1.2 * line_gap for g in seen):
+    sizes = [round(span[1]) if span is not None else None for span in spans]
+
+    def closest(values) -> float | None:  # the closest gap seen twice: between a paragraph's lines
+        seen = Counter(g for g in values if g is not None and g >= 0.8)
+        return min((g for g, count in seen.items() if count >= 2), default=None)
+
+    line_gap = closest(gaps)
+    body = Counter(size for size, g in zip(sizes, gaps) if g is not None).most_common(1)
+    body_gap = closest(g for size, g in zip(sizes, gaps) if body and size == body[0][0])
+    own = body_gap is not None and line_gap is not None and body_gap > 1.2 * line_gap
+    if line_gap is None or not any(g > 1.2 * line_gap for g in gaps if g is not None):
         out: list[bool | None] = [None] * len(spans)
     else:
-        out = [None if g is None else g > 1.2 * line_gap for g in gaps]
-    # a heading set in larger type than the text under it ("Annex I – Extracts from the Criminal Code" at 15 points
-    # over 11) is a paragraph of its own, however close the lines stand
+        out = [None if g is None else g > 1.2 * (body_gap if own and size == body[0][0] else line_gap)
+               for size, g in zip(sizes, gaps)]
     for i, (above, here) in enumerate(zip(spans, spans[1:]), start=1):
         if above is not None and here is not None and min(above[1], here[1]) > 0 \
                 and max(above[1], here[1]) > SIZE_CHANGE * min(above[1], here[1]):
@@ -263,5 +275,8 @@ def furniture(pages: list[list[str]]) -> list[set[int]]:
                 continue
             if furniture_key(page[i]) in running or i in (first, last) and is_page_number(page[i]):
                 drop.add(i)
+        # the page number the other pages print at their edge, printed here before text the reader took out of its
+        # place (a sidebar's box after the footer): "– 6 –" is no part of the answer it lands in
+        drop |= {i for i in filled if is_page_number(page[i]) and furniture_key(page[i]) in running}
         out.append(drop)
     return out

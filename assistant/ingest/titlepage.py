@@ -48,7 +48,7 @@ RE_REPLIES_BY = re.compile(
     r"^(?!.*questionnaire)(?:(?:repl(?:y|ies)|answers?|responses?)\s+(?:(?:submitted|provided|sent|given)\s+)?"
     r"(?:of|from|by)(?:\s+the)?"
     r"|réponses?\s+(?:soumises?|transmises?|fournies?|apportées?)\s+par(?:\s+(?:la|le|les))?)\s+"
-    r"(?P<party>[^:;,.()]{2,50}?)\W*$", re.I)
+    r"(?P<party>[^:;,.()]{2,50}?)(?:,?\s+(?:le|on|du|dated)?\s*\d{1,2}(?:er|st|nd|rd|th)?\s+\w+\s+\d{4})?\W*$", re.I)
 
 # the Committee's compilation of many Parties' answers to one question (ingest/compilation.py reads it)
 RE_COMPILATION = re.compile(
@@ -76,8 +76,11 @@ def compilation_question(doc: Document) -> tuple[tuple[str, ...], str] | None:
 def party_name(line: str) -> str:
     """A Party's name as a title page prints it -> as citations show it: the Convention's English name for a Party
     the package knows ("REPUBLIC OF MOLDOVA", « Pays : Portugal »), else the name itself ("VALDORRE" -> "Valdorre")."""
-    name = RE_PARTY_PREFIX.sub("", line.strip("*# ")).strip()
-    return canonical_party(line.strip("*# ")) or canonical_party(name) or (name.title() if name.isupper() else name)
+    line = line.strip("*# ")
+    if re.fullmatch(r"(?:\w )+\w", line):  # a name set in spaced letters, "R O D A N I A"
+        line = line.replace(" ", "")
+    name = RE_PARTY_PREFIX.sub("", line).strip()
+    return canonical_party(line) or canonical_party(name) or (name.title() if name.isupper() else name)
 
 
 def read_meta(doc: Document, overrides: dict | None = None) -> ReplyMeta:

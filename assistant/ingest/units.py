@@ -58,6 +58,20 @@ def split_inline_answer(line: str) -> tuple[str, str]:
     return head + mark, answer
 
 
+def split_after_wording(line: str, wordings: tuple[str, ...]) -> tuple[str, str]:
+    """A question line that runs on past one of the question's wordings (its last line, word for word, case and
+    punctuation aside) -> (the question, what follows: the answer); (line, "") when none is the line's beginning."""
+    found = list(re.finditer(r"\w+", line))
+    for wording in wordings:
+        words = re.findall(r"\w+", wording.split("\n")[-1].lower())
+        if len(words) < 5 or len(found) <= len(words) or [m.group(0).lower() for m in found[:len(words)]] != words:
+            continue
+        cut = found[len(words) - 1].end()
+        cut += len(re.match(r"[\s.?!:;)»”\"]*", line[cut:]).group(0))
+        return line[:cut].rstrip(), line[cut:].strip()
+    return line, ""
+
+
 QUESTION_WORDS = ("please", "does", "do", "did", "is", "are", "was", "were", "has", "have", "how", "what",
                   "which", "who", "whom", "when", "where", "why", "can", "could", "should", "to what", "in what",
                   # the French questionnaire's openings

@@ -4,9 +4,10 @@ the text), recognised by the packaged questionnaire's wording, in English or Fre
 from __future__ import annotations
 
 from ..ids import RE_ITEM_LINE as RE_ITEM
+from .document import CELLS
 from .labels import RE_LEADING_NUMBER, leading_number
 from .questionnaire import NEXT_RATIO, Entry, matches_any, shares_words
-from .units import Node, ends_as_question, highest_sub, reads_as_question
+from .units import Node, ends_as_question, highest_sub, reads_as_question, split_after_wording
 
 
 class WordingLines:
@@ -103,9 +104,11 @@ class WordingLines:
             by_title = self.later_question(lambda e: heading and matches_any(line, e.titles))
             following = self.later_question(lambda e: True)
             if by_title is None and heading and following and (
-                    matches_any(line, following.titles, ratio=NEXT_RATIO)
+                    not table and CELLS not in line and matches_any(line, following.titles, ratio=NEXT_RATIO)
                     or leading_number(line) == following.id and shares_words(line, following.titles)):
-                by_title = following  # the next question's title, in another translation or word order
+                # the next question's title, in another translation or word order (a table's cell near it in words,
+                # "Possession of self-generated sexually explicit images …" in a penalty table, is a cell)
+                by_title = following
             if by_title is not None:
                 title = RE_LEADING_NUMBER.sub("", clean).strip(" *:.")  # "9. Incrimination": its number once
                 self.open_question(by_title.id, title, f"Question {by_title.id}. {title}")
@@ -116,3 +119,22 @@ class WordingLines:
                 self.pending[-1].text += "\n" + clean
                 return True
         return False
+
+    def prose_question(self, line: str) -> bool:
+        """The question in prose under a title-only header: a line that asks ("…?", "Please describe…"); a line that
+        only ends with a colon is the reply's own lead-in ("The penalties are the following:") unless it uses the
+        words of the question's wording."""
+        if not reads_as_question(line):
+            return False
+        if ends_as_question(line.rstrip(" :：*")) or reads_as_question(line.rstrip(" :：*")):
+            return True
+        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
+        return entry is None or shares_words(line, entry.texts)
+
+    def split_prose(self, line: str) -> tuple[str, str]:
+        """(the question, the answer the page ran into it) when the open question's wording is the line's beginning
+        ("… when the offender is not present in the Party when the offence is committed. Rodanian criminal law …")."""
+        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
+        if entry is None or line.rstrip(" *").endswith("?"):  # "… sharing of: (a) …? (b) …?": its items, asked
+            return line, ""
+        return split_after_wording(line, entry.texts)

@@ -185,6 +185,17 @@ def test_headings_whose_wrapped_lines_stand_close_do_not_make_every_line_of_text
     assert breaks[1] is False and breaks[8] is False  # a heading's own wrapped line
 
 
+def test_a_page_number_printed_before_text_the_reader_put_after_the_footer_is_dropped():
+    from assistant.ingest.pdf import furniture
+
+    body = ["Yes. The helpline answers day and night.", "No.", "Children can also write to it."]
+    pages = [["T-ES(2017)ICT-RD", *body, f"– {n} –", "DRAFT – RESTRICTED"] for n in (1, 2, 3)]
+    pages[1] = ["T-ES(2017)ICT-RD", *body, "– 2 –", "Box 1 – The SafeChild app", "SafeChild is a free app.",
+                "It connects the child to a counsellor.", "DRAFT – RESTRICTED"]
+    dropped = furniture(pages)[1]
+    assert 4 in dropped and not {5, 6, 7} & dropped  # the page number, not the sidebar's lines
+
+
 def test_a_word_broken_at_a_line_end_is_one_word_again():
     """A soft hyphen ("protec\xad" / "tion") goes; a hyphen before a lower-case continuation goes when the page
     broke a word ("edu-" / "cational") and stays when the word is a compound ("child-" / "friendly")."""

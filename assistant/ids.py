@@ -27,9 +27,12 @@ RE_QUESTION_ID_LINE = re.compile(
 # number before its own words (its question or its answer); "4 (a) and (b) <text>": its items answered together
 RE_QUESTION_ITEM_TEXT = re.compile(
     r"^(?:-\s*)?(?:\*\*)?(?:(?:item|re|ad)\s+)?(?:(?:Question|Q)\s*)?(?P<q>\d{1,2})"
-    r"(?:\.(?P<l1>[a-f])(?![a-z])[.)]?|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])\))"
+    r"(?:\.(?P<l1>[a-f])(?![a-z])[.)]?|\s*\((?P<l2>[a-f])\)|\s+(?P<l3>[a-f])(?:\)|\.(?=\s)))"
     r"(?:\s*(?:[–—-]|à|to|and|et|&)\s*\(?(?P<last>[a-f])\)(?![a-z]))?(?:\*\*)?\s*[:\-–—]?\s+"
     r"(?P<text>\S.*?)\s*$", re.I)
+# what follows an item's letter when the items up to another are answered together: "a) et b) : <answer>",
+# "(a) and (b): <answer>", « a) à c) : <answer> » (the text after "a)" here)
+RE_LETTER_RANGE = re.compile(r"^(?:et|and|à|to|&|[–—-])\s*\(?(?P<last>[a-f])\)\s*[:：]?\s*(?P<text>\S.*)$", re.I)
 # "9.1. Text", "(9.1) Text", bare "9.3", "Q9.3", "Q.9.3", "9(3)", "Question 9, point 3", "9.1.a", "9.1 (a)",
 # "9.1 a)", "9.1 a" (alone),
 # "9.3 - the answer"

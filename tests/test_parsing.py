@@ -749,3 +749,34 @@ Please indicate which jurisdiction rules apply under which conditions to the off
     assert "Imprisonment up to 5 years" in reply.answers[0].text
     assert reply.answers[1].text == "Freedonian criminal law applies to offences committed on its territory."
     assert reply.answers[1].question_text.endswith("when the offence is committed.")
+
+
+@pytest.mark.parametrize("line, ids", [
+    ("a) et b) : Les difficultés sont les mêmes pour les images et les textes.", [["14"]]),
+    ("(a) and (b): The challenges are the same for images and texts.", [["14"]]),
+    ("14 a. The volume of seized material grows every year.", [["14.a"]]),
+])
+def test_items_answered_together_or_by_number_and_letter_at_the_start_of_the_answer(tmp_path, line, ids):
+    text = f"""Reply of Freedonia to the thematic questionnaire
+
+Question 14 – Challenges in the prosecution phase
+
+What challenges do law enforcement, prosecution and courts face during the prosecution of ICT facilitated sexual offences against children involving the sharing of:
+
+{line}
+"""
+    reply = parse_reply(Document(tmp_path / "Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [a.question_ids for a in reply.answers] == ids
+    assert reply.answers[0].text.startswith(("Les", "The"))
+
+
+def test_sub_questions_named_together_before_a_colon_share_the_answer_on_their_line(tmp_path):
+    text = """Reply of Freedonia to the thematic questionnaire
+
+Question 16 – International co-operation
+
+16.1 et 16.2 : La Freedonie coopère par Europol et par ses officiers de liaison.
+"""
+    reply = parse_reply(Document(tmp_path / "Reply_Freedonia.txt", text.splitlines(), "0" * 64))
+    assert [(a.question_ids, a.text) for a in reply.answers] == [
+        (["16.1", "16.2"], "La Freedonie coopère par Europol et par ses officiers de liaison.")]

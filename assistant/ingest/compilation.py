@@ -17,7 +17,7 @@ from ..parties import canonical_party, convention_parties, fold
 from .document import Document
 from .language import guess_language
 from .parser import parse_lines
-from .questionnaire import load_questionnaire
+from .questionnaire import load_questionnaire, pillar_named
 from .titlepage import (RE_FORM_AFTER, RE_OFFICIAL_FORM, RE_ROUND, TITLE_LINES, compilation_question, ordinal,
                         party_name)
 
@@ -39,13 +39,18 @@ def is_compilation(doc: Document) -> bool:
     return compilation_question(doc) is not None
 
 
+def heading_text(line: str) -> str:
+    """A heading line without its markup: "**AUSTRIA**:" -> "AUSTRIA"."""
+    return line.strip().strip("*#_ ").rstrip(":").strip()
+
+
 def party_heading(line: str) -> str | None:
     """The Party a heading line names: a Party's name in capitals, alone, as "NAME / NOM" or with its form ("CORVALIA
     (REPUBLIC OF)", "REPUBLIC OF CORVALIA"); else None.
 
     A bilingual capitals heading naming no known Party is still taken for one ("EASTLAND / ESTLANDE"), but a
     single capitals word is not (it may be an acronym in an answer)."""
-    text = line.strip().strip("*#_ ").rstrip(":").strip()
+    text = heading_text(line)
     if not text or len(text) > 80 or not text.isupper() or any(ch.isdigit() for ch in text):
         return None
     halves = [half.strip() for half in text.split("/")]
@@ -60,6 +65,36 @@ def party_heading(line: str) -> str | None:
     if len(halves) == 2 and not RE_NOT_A_PARTY.search(text):
         return halves[0].title()
     return None
+
+
+RE_ONE_NAME = re.compile(r"[A-ZÀ-Ý][A-ZÀ-Ý'’-]{3,}")  # "BELMONTE": a name in capitals, one word
+VOWELS = set("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
+
+
+def named_alone(doc: Document, questions: tuple[str, ...]) -> set[str]:
+    """One-word capitals headings that are Parties the package does not know ("BELMONTE"), told from an acronym or a
+    subheading alone on its line ("NCMEC", "POLICE") by where they stand: once under each question of a compilation
+    of several, each time in the alphabetical place of its Parties between the headings known to be Parties before
+    and after it."""
+    headings = [(i, heading_text(line)) for i, line in enumerate(doc.lines)]
+    known = [(i, party_heading(text)) for i, text in headings]
+    named = [(i, name) for i, name in known if name]
+    candidates: dict[str, list[int]] = {}
+    for i, text in headings:
+        if RE_ONE_NAME.fullmatch(text) and sum(ch in VOWELS for ch in text) >= 2 and party_heading(text) is None \
+                and not RE_NOT_A_PARTY.search(text) and pillar_named(text) is None:
+            candidates.setdefault(text, []).append(i)
+    out: set[str] = set()
+    asked = len({q.split(".")[0] for q in questions})
+    for text, at in candidates.items():
+        if asked < 2 or len(at) != asked:  # under one question, "POLICE" heading part of an answer could be one
+            continue
+        name = fold(text).lower()
+        if all(any(n < i for n, _ in named) and any(n > i for n, _ in named)
+               and fold(max((n, p) for n, p in named if n < i)[1]).lower() < name
+               < fold(min((n, p) for n, p in named if n > i)[1]).lower() for i in at):
+            out.add(text)
+    return out
 
 
 def party_suffix(party: str) -> str:
@@ -81,8 +116,9 @@ def party_sections(doc: Document, questions: tuple[str, ...], title: str = "") -
     fresh = False  # nothing of the current Party's answer read yet
     question = questions[0].split(".")[0]
     printed: list[str] = []  # the sub-questions the current question's text prints
+    alone = named_alone(doc, questions)
     for lineno, line in enumerate(doc.lines, start=1):
-        party = party_heading(line)
+        party = party_heading(line) or (heading_text(line).title() if heading_text(line) in alone else None)
         heading = RE_QUESTION_HEADER.match(line.strip())
         if party is None and heading and heading.group(1) in numbers and heading.group(1) != question:
             question, current, printed = heading.group(1), None, []  # the next question of the compilation

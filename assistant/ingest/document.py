@@ -69,9 +69,11 @@ def furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.lower().split()))
 
 
-def page_furniture(lines: list[str]) -> set[int]:
+def page_furniture(lines: list[str], paged: bool = False) -> set[int]:
     """Indices of the running footer and header lines a paginated file left among its lines (any format: a PDF's
-    own reader takes out those it finds by page)."""
+    own reader takes out those it finds by page).  Lines that only come back at an even pace (`paged_lines`) are
+    looked for in a file that does not say where its pages break (`paged` False): a PDF says, and a compilation's
+    Party headings, under each of its questions in turn, may keep such a pace."""
     seen: dict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         flat = " ".join(line.split())
@@ -83,7 +85,7 @@ def page_furniture(lines: list[str]) -> set[int]:
         texts = {" ".join(lines[i].split()) for i in at}
         if len(at) >= REPEATS and len(texts) > 1 and min(b - a for a, b in zip(at, at[1:])) >= GAP:
             out.update(at)
-    return out | paged_lines(lines)
+    return out if paged else out | paged_lines(lines)
 
 
 def paged_lines(lines: list[str]) -> set[int]:

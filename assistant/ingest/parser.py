@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..ids import RE_ITEM_LINE as RE_ITEM
+from ..ids import RE_LETTER_RANGE
 from ..ids import RE_NUMBERED_LINE as RE_NUMBERED
 from ..ids import RE_QUESTION_HEADER as RE_QUESTION
 from ..ids import RE_QUESTION_ID_LINE as RE_QUESTION_ID
@@ -232,11 +233,13 @@ class _Parser(ItemLines, WordingLines, TableRows):
             return True
         lettered = RE_ITEM.match(line) if not table else None
         if lettered and self.answers_in_order(lettered[1].lower(), lettered[2]):
-            # "a) <answer>", "b) <answer>": the questionnaire's items answered one after the other
-            letter = lettered[1].lower()
-            entry = self.known.get(f"{self.sub.qid}.{letter}")
-            self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
-            self.answer_line(self.lineno, lettered[2])
+            # "a) <answer>", "b) <answer>": the questionnaire's items answered one after the other ("a) et b) : <answer>":
+            # together)
+            first, together = lettered[1].lower(), RE_LETTER_RANGE.match(lettered[2])
+            for letter in map(chr, range(ord(first), ord(together["last"].lower() if together else first) + 1)):
+                if entry := self.known.get(f"{self.sub.qid}.{letter}"):
+                    self.item(letter, f"{letter}. {entry.in_language(self.meta.language)[1]}", bare=True)
+            self.answer_line(self.lineno, together["text"] if together else lettered[2])
             return True
         if lettered and self.answer_listed(lettered[1].lower(), lettered[2]):
             return True
@@ -317,7 +320,9 @@ class _Parser(ItemLines, WordingLines, TableRows):
             if joint["range"] and named and "." in named[-1] and named[-1].count(".") == 1:
                 named = [f"{q}.{n}" for n in range(int(s) + 1, int(named[-1].split(".")[1]) + 1)]
             self.joint = named
-            text = ""
+            rest = text[joint.end():].strip()  # « 16.1 et 16.2 : Le Belmonte … »: the answer after the colon
+            inline, text = (" ".join(p for p in (rest[1:].strip(), inline) if p) if rest[:1] in (":", "：")
+                            else inline), ""
         elif RE_ITEM_RANGE.match(text):
             # "1.2 a – b": its items answered together ("9.10 d – f" after "9.10 a – c": the same one's next answer)
             if self.sub is not None and self.sub.qid == sub_id and self.unit is not None and self.unit.lines:

@@ -56,7 +56,7 @@ def read_document(path: Path | str) -> Document:
         suffix = ".doc"  # a Word 97–2003 file named .docx (or a password-protected .docx: read_doc says so)
     doc = READERS[suffix](path)
     doc.lines = [tab_row(clean_text(line)) for line in doc.lines]
-    furniture = page_furniture(doc.lines)  # blanked, not removed: line numbers still point into the file
+    furniture = page_furniture(doc.lines, paged=doc.pages is not None)  # blanked, not removed: line numbers hold
     doc.lines = ["" if i in furniture else line for i, line in enumerate(doc.lines)]
     if suffix == ".md":
         doc.lines = markdown_lines(doc.lines)  # each block on one line, without its markup

@@ -163,3 +163,19 @@ def parse_question_id(raw: str) -> str:
 def strip_label(text: str) -> str:
     """A question line without the number or letter it opens with: '9.3. What are…' -> 'What are…'."""
     return RE_LABEL.sub("", text.strip(), count=1).strip()
+
+
+def ids_text(qids: list[str]) -> str:
+    """How a unit's ids read in a citation: items of one question in a row as a range ("9.7.a, 9.7.b, 9.7.c" ->
+    "9.7.a–c"; "2.1.a, 2.1.b, 2.2.a, 2.2.b" -> "2.1.a–b, 2.2.a–b"), anything else as it is."""
+    out: list[str] = []
+    i = 0
+    while i < len(qids):
+        head, _, letter = qids[i].rpartition(".")
+        j = i
+        while letter.isalpha() and head and j + 1 < len(qids) and qids[j + 1].rpartition(".")[0] == head \
+                and qids[j + 1].rpartition(".")[2] == chr(ord(qids[j].rpartition(".")[2]) + 1):
+            j += 1
+        out.append(qids[i] if j == i else f"{qids[i]}–{qids[j].rpartition('.')[2]}")
+        i = j + 1
+    return ", ".join(out)

@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 from fpdf import FPDF
 
+from assistant.ingest.units import collapsed
 from conftest import PORTUGAL
 
 LINES = PORTUGAL.read_text(encoding="utf-8").splitlines()
@@ -78,7 +79,7 @@ def write_table_docx(path: Path, reply, party: str = "PORTUGAL", code: str = "PT
             cells = table.add_row().cells
             cells[0].text, cells[1].text = header
         n += 1
-        qid = a.question_ids[0]
+        qid = collapsed(a.question_ids)[0]  # the question the row answers: "8.2" for its items answered together
         lone_sub = qid.count(".") == 1 and qid.split(".")[1].isdigit()
         cells = table.add_row().cells
         sub_line = next((ln for ln in a.question_text.splitlines() if ln.startswith(f"{qid}. ")), "")

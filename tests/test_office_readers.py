@@ -8,6 +8,7 @@ import docx
 import pytest
 from fpdf import FPDF
 
+from assistant.ingest.units import collapsed
 from assistant.errors import ReadError
 from assistant.ingest.document import sha256_of
 from assistant.ingest.readers import read_document
@@ -210,7 +211,7 @@ def test_a_password_protected_docx_is_refused_as_such() -> None:
 def test_a_word_footnote_follows_the_paragraph_that_calls_it() -> None:
     """Quarnel's two footnotes (Word's footnotes part, which python-docx does not read): each stands, as "[n] …",
     right after the paragraph whose sentence calls it, and its call mark is no part of that sentence."""
-    answers = dict((tuple(ids), text) for ids, text in answers_of(REPLIES / "T-ES(2017)ICT-QN_Quarnel.docx"))
+    answers = dict((tuple(collapsed(ids)), text) for ids, text in answers_of(REPLIES / "T-ES(2017)ICT-QN_Quarnel.docx"))
     assert answers[("4",)].endswith("2,310 professionals completed it.\n\n[1] Figure taken from the OCS training "
                                     "register on 31 January 2024.")
     paragraphs = answers[("9.3",)].split("\n\n")

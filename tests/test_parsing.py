@@ -9,13 +9,15 @@ import pytest
 from assistant.errors import UnknownQuestion
 from assistant.ids import canonical_id, column_of, id_under, ids_in_query, parent_id, parse_question_id, sort_key
 from assistant.ingest.parser import parse_reply
+from assistant.ingest.units import collapsed
 from assistant.ingest.document import Document
 
 from conftest import PORTUGAL
 
 
 def by_id(reply, qid):
-    return [a for a in reply.answers if qid in a.question_ids]
+    """The answers to qid: those carrying it or ids under it (a question's items answered together carry theirs)."""
+    return [a for a in reply.answers if any(id_under(q, qid) for q in a.question_ids)]
 
 
 def test_header_metadata(portugal):
@@ -65,9 +67,9 @@ def test_sample_units(portugal):
     assert by_id(portugal, "13.1.c")[0].text == "No."
     assert by_id(portugal, "8.1.a")[0].text == "No."
     consolidated = by_id(portugal, "2.1")[0]
-    assert consolidated.question_ids == ["2.1", "2.2"]
+    assert consolidated.question_ids == ["2.1.a", "2.1.b", "2.2.a", "2.2.b"] and consolidated.label == "2.1, 2.2"
     assert consolidated.text.startswith("Questions 2.1 and 2.2:")
-    assert by_id(portugal, "16.1")[0].question_ids == ["16.1", "16.2"]
+    assert by_id(portugal, "16.1")[0].question_ids == ["16.1.a", "16.1.b", "16.1.c", "16.2.a", "16.2.b", "16.2.c"]
     follow_up = [a for a in portugal.answers if a.question_ids == ["1"]]
     assert follow_up and follow_up[0].text.startswith("In the field of awareness raising")
     assert follow_up[0].question_text.startswith("→ Please specify which entities")
@@ -306,10 +308,10 @@ def test_the_held_out_english_reply_parses_as_written():
     ostmark = parse_file(ROOT / "eval" / "replies" / "T-ES(2017)ICT-OM_Ostmark.txt")
     assert (ostmark.meta.party, ostmark.meta.language) == ("Ostmark", "en") and not missing_questions(ostmark)
     ids = [a.question_ids for a in ostmark.answers]
-    assert ["2.1", "2.2"] in ids and ids.count(["13"]) == 3 and ids.count(["1"]) == 2 and ["15"] in ids
+    assert ["2.1", "2.2.a", "2.2.b"] in ids and ids.count(["13"]) == 3 and ids.count(["1"]) == 2 and ["15"] in ids
     assert not any(re.match(r"(?:Ostmark's answer|Answer –)", a.text) for a in ostmark.answers)
     assert not any("Page " in a.text or a.text.lstrip().startswith("[1]") for a in ostmark.answers)
-    assert ids[-1] == ["16.2"] and "Notes" not in ostmark.answers[-1].text
+    assert collapsed(ids[-1]) == ["16.2"] and "Notes" not in ostmark.answers[-1].text
     table = next(a.text for a in ostmark.answers if a.question_ids == ["9.9"])
     assert "Measure | Legal basis | Remarks" in table
 
@@ -374,12 +376,15 @@ def test_question_ids():
 
 
 def test_consolidated_answers_and_follow_ups_carry_their_questions(portugal):
-    """One answer to several sub-questions carries every id; '→' prompts belong to the question they follow."""
+    """One answer to several sub-questions carries every id, down to their items; '→' prompts belong to the question
+    they follow."""
     consolidated = [a.question_ids for a in portugal.answers if len(a.question_ids) > 1]
-    assert ["2.1", "2.2"] in consolidated and ["16.1", "16.2"] in consolidated
+    assert ["2.1.a", "2.1.b", "2.2.a", "2.2.b"] in consolidated
+    assert ["16.1.a", "16.1.b", "16.1.c", "16.2.a", "16.2.b", "16.2.c"] in consolidated
+    assert ["1.1.a", "1.1.b"] in consolidated  # "1.1 … a. … b. …" then one answer: both items
     prompts = [a for a in portugal.answers if a.question_text.startswith("→")]
     assert prompts and all(a.question_ids == [a.question_number] for a in prompts)
-    assert ["5.1", "5.2", "5"] in consolidated  # "Consolidated answer" under both and the follow-up
+    assert ["5.1.a", "5.1.b", "5.2.a", "5.2.b", "5"] in consolidated  # "Consolidated answer" under both and the follow-up
 
 
 def test_a_sub_question_left_unanswered_before_its_follow_up_stays_unanswered(tmp_path):
@@ -752,8 +757,8 @@ Please indicate which jurisdiction rules apply under which conditions to the off
 
 
 @pytest.mark.parametrize("line, ids", [
-    ("a) et b) : Les difficultés sont les mêmes pour les images et les textes.", [["14"]]),
-    ("(a) and (b): The challenges are the same for images and texts.", [["14"]]),
+    ("a) et b) : Les difficultés sont les mêmes pour les images et les textes.", [["14.a", "14.b"]]),
+    ("(a) and (b): The challenges are the same for images and texts.", [["14.a", "14.b"]]),
     ("14 a. The volume of seized material grows every year.", [["14.a"]]),
 ])
 def test_items_answered_together_or_by_number_and_letter_at_the_start_of_the_answer(tmp_path, line, ids):

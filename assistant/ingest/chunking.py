@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..encoders.base import MAX_TOKENS
-from ..ids import RE_HEADER_START, RE_ITEM_LINE, strip_label
+from ..ids import RE_HEADER_START, RE_ITEM_LINE, ids_text, strip_label
 from ..model import Answer, Passage, ReplyMeta
 from .sentences import paragraphs, split_sentences
 
@@ -27,7 +27,7 @@ def make_heading(answer: Answer) -> str:
     lines = [ln.strip() for ln in answer.question_text.splitlines() if ln.strip()]
     asking = [ln for ln in lines if not RE_HEADER_START.match(ln) and not RE_ITEM_LINE.match(ln)]
     items = [ln for ln in lines if RE_ITEM_LINE.match(ln)]
-    label = answer.label or ", ".join(answer.question_ids)
+    label = answer.label or ids_text(answer.question_ids)
     ask = short_question(asking[0], 90 if items else 110) if asking else ""
     if items and re.search(r"\.[a-f]$", label):  # one lettered item answered on its own
         ask = f"{ask} — {short_question(items[-1], 90)}" if ask else short_question(items[-1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..ids import ids_text
 from ..model import Reply, ReplyMeta
 from .document import Document
 from .language import language_name
@@ -46,7 +47,7 @@ class Preview:
     def nothing_facts(self) -> list[tuple[str, str]]:
         """The answers that only say nothing is given ("Not applicable.", "No reply received."), when there are some."""
         ids = dict.fromkeys(q for a in self.reply.answers if gives_nothing(a.text) for q in a.question_ids)
-        return [("Answers that give nothing", ", ".join(ids))] if ids else []
+        return [("Answers that give nothing", ids_text(list(ids)))] if ids else []
 
     def missing_text(self, limit: int = 40) -> str:
         if not self.missing:

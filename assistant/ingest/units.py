@@ -127,7 +127,9 @@ def is_next_sub(num: str, pending: list[Node], answers: list[Answer], qnum: str)
 
 
 def answer_ids(nodes: list[Node]) -> list[str]:
-    """A lone item answered on its own keeps its letter; items asked together and answered once give their parent."""
+    """Every item a unit answers keeps its letter, whether answered on its own or with others ("a. …? b. …?" then one
+    answer: both ids, as "Questions 14.a and 14.b:" gives them); a question or sub-question asked without its items
+    keeps its own id."""
     ids: list[str] = []
     heads = [n for n in nodes if n.kind != "item"]
     if any(n.kind in ("sub", "arrow") for n in heads):
@@ -137,14 +139,10 @@ def answer_ids(nodes: list[Node]) -> list[str]:
     for n in items:
         children.setdefault(id(n.parent), []).append(n)
     for head in heads:
-        own = children.get(id(head), [])
-        ids.append(own[0].qid if len(own) == 1 else head.qid)
+        own = [n for n in children.get(id(head), []) if n.qid != head.qid]  # a follow-up's items are its own
+        ids.extend([n.qid for n in own] if own else [head.qid])
     head_set = set(heads)
-    orphans = [n for n in items if n.parent not in head_set]
-    if len(orphans) == 1:
-        ids.append(orphans[0].qid)
-    elif orphans:
-        ids.append(orphans[0].parent.qid if orphans[0].parent else parent_id(orphans[0].qid))
+    ids.extend(n.qid for n in items if n.parent not in head_set)
     return list(dict.fromkeys(ids))
 
 
@@ -182,11 +180,23 @@ def finish(unit: Unit, meta: ReplyMeta) -> Answer:
         question_title=unit.qtitle,
         question_text="\n".join(dedupe(qtext_parts)),
         text=text,
-        refs=find_refs(text, ids, parent_id(nodes[-1].label) if lone_item else ids[0]),
+        refs=find_refs(text, ids, parent_id(nodes[-1].label) if lone_item else question_of(ids[0])),
         line_start=unit.lines[0][0],
         line_end=unit.lines[-1][0],
-        label=nodes[-1].label if lone_item else ", ".join(ids),
+        label=nodes[-1].label if lone_item else ", ".join(collapsed(ids)),
     )
+
+
+def collapsed(ids: list[str]) -> list[str]:
+    """A unit's ids as its label prints them: the items of one question answered together as that question
+    (["1.1.a", "1.1.b"] -> ["1.1"]), a lone item as itself."""
+    return list(dict.fromkeys(question_of(q) if sum(question_of(x) == question_of(q) != x for x in ids) > 1 else q
+                              for q in ids))
+
+
+def question_of(qid: str) -> str:
+    """The (sub-)question an item's letters hang from: '9.7.a' -> '9.7', '11.b' -> '11'; '9.7' -> '9.7'."""
+    return parent_id(qid) if qid.rsplit(".", 1)[-1].isalpha() else qid
 
 
 def dedupe(parts: list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import ids_text
 from ..ingest.language import language_name
 
 
@@ -11,7 +12,7 @@ def citation(party: str, question_ids: list[str], round: str = "", language: str
     rnd = f"reply to the {round} round questionnaire" if round else "reply to the questionnaire"
     lang = f" (in {language_name(language)})" if language and language != "en" else ""
     where = f", p. {page}" if page else ""
-    return f"{party}, {rnd}{lang}, Q{', '.join(question_ids)}{where}"
+    return f"{party}, {rnd}{lang}, Q{ids_text(question_ids)}{where}"
 
 
 def passage_citation(p) -> str:
@@ -21,4 +22,4 @@ def passage_citation(p) -> str:
 
 def short_tag(party: str, question_ids: list[str]) -> str:
     """'Portugal · Q9.3': what stands beside a quoted sentence."""
-    return f"{party} · Q{', '.join(question_ids) or '?'}"
+    return f"{party} · Q{ids_text(question_ids) or '?'}"

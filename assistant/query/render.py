@@ -11,7 +11,7 @@ import io
 import re
 from typing import NamedTuple
 
-from ..ids import strip_label
+from ..ids import ids_text, strip_label
 from ..ingest.language import language_name
 from .citations import short_tag
 from .compare import ANSWERED, BLANK, NOTHING, POINTER
@@ -52,11 +52,11 @@ def to_markdown(result: dict) -> str:
         weak = " (weak match)" if p.get("weak") else ""
         lines.append(f"\\[{p['rank']}\\] {md_inline(p['citation'])} — {md_inline(p['heading'])}{weak}  ")
         for ref in p.get("resolved_refs") or []:
-            lines.append(f"  → Q{md_inline(', '.join(ref['question_ids']))}: {md_inline(shorten(ref['text']))}  ")
+            lines.append(f"  → Q{md_inline(ids_text(ref['question_ids']))}: {md_inline(shorten(ref['text']))}  ")
     if result.get("groups"):
         lines += ["", "**By Party**, best first:", ""]
         for g in result["groups"]:
-            cites = "; ".join(f"\\[{p['rank']}\\] Q{', '.join(p['question_ids'])}" for p in g["passages"])
+            cites = "; ".join(f"\\[{p['rank']}\\] Q{ids_text(p['question_ids'])}" for p in g["passages"])
             lines.append(f"- {md_inline(g['party'])}: {cites}")
     return "\n".join(lines)
 
@@ -82,11 +82,11 @@ def to_text(result: dict) -> str:
         weak = " (weak match)" if p.get("weak") else ""
         lines.append(f"[{p['rank']}] {p['citation']} — {p['heading']}{weak}")
         for ref in p.get("resolved_refs") or []:  # what a pointer points to, beside it
-            lines.append(f"    → Q{', '.join(ref['question_ids'])}: {shorten(ref['text'])}")
+            lines.append(f"    → Q{ids_text(ref['question_ids'])}: {shorten(ref['text'])}")
     for n, g in enumerate(result.get("groups") or []):
         if n == 0:
             lines += ["", "By Party, best first:"]
-        lines.append(f"  {g['party']}: " + "; ".join(f"[{p['rank']}] Q{', '.join(p['question_ids'])}"
+        lines.append(f"  {g['party']}: " + "; ".join(f"[{p['rank']}] Q{ids_text(p['question_ids'])}"
                                                      for p in g["passages"]))
     return "\n".join(lines)
 
@@ -106,7 +106,7 @@ def compare_text(result: dict) -> str:
         if row["text"]:
             lines.append(row["text"])
         for ref in row["resolved_refs"]:
-            lines.append(f"   -> Q{', '.join(ref['question_ids'])}: {ref['text'][:300]}")
+            lines.append(f"   -> Q{ids_text(ref['question_ids'])}: {ref['text'][:300]}")
         lines.append("")
     return "\n".join(lines)
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..ids import strip_label
+from ..ids import ids_text, strip_label
 from ..ingest.chunking import short_question
 from ..ingest.language import language_name
 from ..ingest.questionnaire import load_questionnaire
@@ -110,7 +110,7 @@ def clean_result(result: dict) -> dict:
 
 def qids(p: dict) -> str:
     ids = p.get("question_ids") or []
-    return "Q" + ", ".join(ids) if ids else "Q?"
+    return "Q" + ids_text(ids) if ids else "Q?"
 
 
 def question_label(p: dict) -> str:
@@ -371,7 +371,7 @@ def compare_html(result: dict) -> str:
         "party": row["party"], "status": row["status"], "mark": status_label(row["status"]),
         "language": language_name(row.get("language", "")) if row.get("language") not in (None, "", "en") else "",
         "text": row["text"], "citation": row["citation"],
-        "refs": [{"qids": ", ".join(r["question_ids"]), "text": r["text"]} for r in row["resolved_refs"]],
+        "refs": [{"qids": ids_text(r["question_ids"]), "text": r["text"]} for r in row["resolved_refs"]],
     } for row in result["parties"]]
     return templates().get_template("compare.html").render(
         question_id=result["question_id"], rows=rows,

@@ -350,3 +350,20 @@ def test_the_held_out_pdf_compilation_in_tables_reads_every_partys_answers():
     assert by_party["France"] == by_party["Georgia"] == [["6"]]
     follow_ups = [a for r in replies for a in r.answers if a.question_text.startswith("→")]
     assert len(follow_ups) == 5 and all("Question | R" not in a.text for r in replies for a in r.answers)
+
+
+def test_a_compilation_of_three_questions_reads_parties_named_by_one_word_and_items_answered_together():
+    """eval/replies/T-ES(2019)15_bil_Q14-16.pdf (held out): eight Parties under each of Questions 14, 15 and 16, two
+    of them headed by one capitals word ("BELMONTE", "DUNMOOR") that no list knows, each heading coming back at an
+    even pace; « a) et b) : », "(a) and (b):", « 16.1 et 16.2 : <answer> » and "15 a. <answer>" as labels."""
+    from conftest import ROOT
+
+    replies = {r.meta.party: r for r in read_replies_from(ROOT / "eval" / "replies" / "T-ES(2019)15_bil_Q14-16.pdf")}
+    assert sorted(replies) == ["Aldoria", "Belmonte", "Carvassa", "Dunmoor", "Estravia", "Iceland", "Malta",
+                               "Slovenia"]
+    ids = {party: [a.question_ids for a in r.answers] for party, r in replies.items()}
+    assert ids["Belmonte"][0] == ["14.a", "14.b"] and ["16.1", "16.2"] in ids["Belmonte"]
+    assert ids["Iceland"][0] == ["14.a", "14.b"] and ids["Aldoria"][2:5] == [["15.a"], ["15.b"], ["15.c"]]
+    assert ["16"] in ids["Carvassa"]  # "No reply received. / Pas de réponse reçue."
+    assert not any(r.answers[0].text.startswith(("a) et b)", "(a) and (b)")) for r in replies.values())
+    assert not any("DUNMOOR" in a.text or "BELMONTE" in a.text for r in replies.values() for a in r.answers)

@@ -49,7 +49,7 @@ def party_heading(line: str) -> str | None:
     (REPUBLIC OF)", "REPUBLIC OF CORVALIA"); else None.
 
     A bilingual capitals heading naming no known Party is still taken for one ("EASTLAND / ESTLANDE"), but a
-    single capitals word is not (it may be an acronym in an answer)."""
+    single capitals word is not by itself (it may be an acronym in an answer; `named_alone` tells by its place)."""
     text = heading_text(line)
     if not text or len(text) > 80 or not text.isupper() or any(ch.isdigit() for ch in text):
         return None
@@ -76,12 +76,11 @@ def named_alone(doc: Document, questions: tuple[str, ...]) -> set[str]:
     subheading alone on its line ("NCMEC", "POLICE") by where they stand: once under each question of a compilation
     of several, each time in the alphabetical place of its Parties between the headings known to be Parties before
     and after it."""
-    headings = [(i, heading_text(line)) for i, line in enumerate(doc.lines)]
-    known = [(i, party_heading(text)) for i, text in headings]
-    named = [(i, name) for i, name in known if name]
+    headings = [(i, heading_text(line), party_heading(line)) for i, line in enumerate(doc.lines)]
+    named = [(i, name) for i, _, name in headings if name]
     candidates: dict[str, list[int]] = {}
-    for i, text in headings:
-        if RE_ONE_NAME.fullmatch(text) and sum(ch in VOWELS for ch in text) >= 2 and party_heading(text) is None \
+    for i, text, name in headings:
+        if name is None and RE_ONE_NAME.fullmatch(text) and sum(ch in VOWELS for ch in text) >= 2 \
                 and not RE_NOT_A_PARTY.search(text) and pillar_named(text) is None:
             candidates.setdefault(text, []).append(i)
     out: set[str] = set()

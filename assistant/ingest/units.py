@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..ids import RE_ITEM_LINE, WRITTEN_ID, id_under, parent_id, written_ids
+from ..ids import RE_ITEM_LINE, WRITTEN_ID, column_of, id_under, parent_id, written_ids
 from ..model import Answer, ReplyMeta
 from .questionnaire import shares_words
 from .references import find_refs
@@ -180,7 +180,7 @@ def finish(unit: Unit, meta: ReplyMeta) -> Answer:
         question_title=unit.qtitle,
         question_text="\n".join(dedupe(qtext_parts)),
         text=text,
-        refs=find_refs(text, ids, parent_id(nodes[-1].label) if lone_item else question_of(ids[0])),
+        refs=find_refs(text, ids, parent_id(nodes[-1].label) if lone_item else column_of(ids[0])),
         line_start=unit.lines[0][0],
         line_end=unit.lines[-1][0],
         label=nodes[-1].label if lone_item else ", ".join(collapsed(ids)),
@@ -189,14 +189,9 @@ def finish(unit: Unit, meta: ReplyMeta) -> Answer:
 
 def collapsed(ids: list[str]) -> list[str]:
     """A unit's ids as its label prints them: the items of one question answered together as that question
-    (["1.1.a", "1.1.b"] -> ["1.1"]), a lone item as itself."""
-    return list(dict.fromkeys(question_of(q) if sum(question_of(x) == question_of(q) != x for x in ids) > 1 else q
+    (["1.1.a", "1.1.b"] -> ["1.1"]: `column_of`, the (sub-)question an item hangs from), a lone item as itself."""
+    return list(dict.fromkeys(column_of(q) if sum(column_of(x) == column_of(q) != x for x in ids) > 1 else q
                               for q in ids))
-
-
-def question_of(qid: str) -> str:
-    """The (sub-)question an item's letters hang from: '9.7.a' -> '9.7', '11.b' -> '11'; '9.7' -> '9.7'."""
-    return parent_id(qid) if qid.rsplit(".", 1)[-1].isalpha() else qid
 
 
 def dedupe(parts: list[str]) -> list[str]:

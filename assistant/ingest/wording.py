@@ -128,13 +128,17 @@ class WordingLines:
             return False
         if ends_as_question(line.rstrip(" :：*")) or reads_as_question(line.rstrip(" :：*")):
             return True
-        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
+        entry = self.pending_entry()
         return entry is None or shares_words(line, entry.texts)
 
     def split_prose(self, line: str) -> tuple[str, str]:
         """(the question, the answer the page ran into it) when the open question's wording is the line's beginning
         ("… when the offender is not present in the Party when the offence is committed. Rodanian criminal law …")."""
-        entry = self.known.get(self.pending[-1].qid) if self.known is not None else None
+        entry = self.pending_entry()
         if entry is None or line.rstrip(" *").endswith("?"):  # "… sharing of: (a) …? (b) …?": its items, asked
             return line, ""
         return split_after_wording(line, entry.texts)
+
+    def pending_entry(self) -> Entry | None:
+        """The questionnaire's entry for the question asked last and not yet answered."""
+        return self.known.get(self.pending[-1].qid) if self.known is not None and self.pending else None

@@ -26,6 +26,11 @@ from ..ids import column_of
 PRIOR_FILE = "column_prior.npz"
 
 
+def columns_of(ids: list[str]) -> list[str]:
+    """The questionnaire columns a passage answers, each once, in order: ["9.1.a", "9.1.b"] -> ["9.1"]."""
+    return list(dict.fromkeys(column_of(q) for q in ids))
+
+
 def _unit(rows: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(rows, axis=-1, keepdims=True)
     return rows / np.where(norms > 1e-12, norms, 1.0)
@@ -56,12 +61,17 @@ class ColumnProfiles:
             for party, mean in by_party.items():
                 at[col, party] = len(rows)
                 rows.append((total - mean) / (len(by_party) - 1))
-        if not rows:
-            return None
         pairs = [(i, at[col, party.lower()]) for i, (ids, party) in enumerate(zip(question_ids, parties))
-                 for col in dict.fromkeys(column_of(q) for q in ids) if (col, party.lower()) in at]
+                 for col in columns_of(ids) if (col, party.lower()) in at]
+        return cls.of(rows, pairs, len(parties))
+
+    @classmethod
+    def of(cls, rows: list[np.ndarray], pairs: list[tuple[int, int]], passages: int) -> ColumnProfiles | None:
+        """Profiles from their rows (made unit) and the (passage, row) pairs; None without any pair."""
+        if not pairs:
+            return None
         owner, row = (np.array(x, dtype=np.int64) for x in zip(*pairs))
-        return cls(_unit(np.stack(rows)).astype("float32"), owner, row, len(parties))
+        return cls(_unit(np.stack(rows)).astype("float32"), owner, row, passages)
 
     def similarity(self, query: np.ndarray) -> np.ndarray:
         """Per passage: the question's similarity to its profile (the best of its questions'); a passage without a
@@ -89,7 +99,7 @@ def party_means(question_ids: list[list[str]], parties: list[str], vectors: np.n
     """(columns, Parties in lower case, unit mean vectors): each Party's mean answer under each column."""
     members: dict[tuple[str, str], list[int]] = {}
     for i, (ids, party) in enumerate(zip(question_ids, parties)):
-        for col in dict.fromkeys(column_of(q) for q in ids):
+        for col in columns_of(ids):
             members.setdefault((col, party.lower()), []).append(i)
     keys = sorted(members)
     means = _unit(np.stack([np.asarray(vectors[members[k]], dtype="float32").mean(axis=0) for k in keys]))
@@ -119,9 +129,5 @@ def prior_profiles(question_ids: list[list[str]], parties: list[str], prior: Pri
     for col in sorted(set(prior.columns[keep])):
         at[col] = len(rows)
         rows.append(prior.vectors[keep & (prior.columns == col)].mean(axis=0))
-    pairs = [(i, at[col]) for i, ids in enumerate(question_ids)
-             for col in dict.fromkeys(column_of(q) for q in ids) if col in at]
-    if not pairs:
-        return None
-    owner, row = (np.array(x, dtype=np.int64) for x in zip(*pairs))
-    return ColumnProfiles(_unit(np.stack(rows)).astype("float32"), owner, row, len(question_ids))
+    pairs = [(i, at[col]) for i, ids in enumerate(question_ids) for col in columns_of(ids) if col in at]
+    return ColumnProfiles.of(rows, pairs, len(question_ids))

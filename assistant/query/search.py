@@ -209,10 +209,9 @@ class Searcher:
         if self.multilingual is not None:
             self.ml_question_rows, self.ml_question_of = np.unique(index.ml_questions, axis=0, return_inverse=True)
             self.ml_question_of = self.ml_question_of.reshape(-1)
-            self.columns = ColumnProfiles.build([p.question_ids for p in index.passages], list(self.parties),
-                                                index.ml_passages)
-            self.prior = prior_profiles([p.question_ids for p in index.passages], list(self.parties),
-                                        load_prior(self.multilingual.name))
+            ids = [p.question_ids for p in index.passages]
+            self.columns = ColumnProfiles.build(ids, list(self.parties), index.ml_passages)
+            self.prior = prior_profiles(ids, list(self.parties), load_prior(self.multilingual.name))
 
     def scores(self, query: str, qvec: np.ndarray | None = None, weights: Weights | None = None,
                scope: np.ndarray | None = None, multilingual: bool | None = None) -> Scores:

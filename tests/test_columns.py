@@ -85,17 +85,33 @@ def prior_of(entries: list[tuple[str, str, np.ndarray]]):
 def test_a_reply_indexed_alone_is_profiled_by_the_packaged_parties_whose_reply_is_not_indexed():
     from assistant.query.columns import prior_profiles
 
-    # the package holds Portugal's, Valdorre's and Lumbria's answers under 9.3; Portugal alone is indexed
-    prior = prior_of([("9.3", "portugal", unit(1, 0, 0)), ("9.3", "valdorre", unit(0, 1, 0)),
-                      ("9.3", "lumbria", unit(0, 0, 1)), ("6.1", "valdorre", unit(1, 1, 0))])
+    # under 9.3 Valdorre and Lumbria write penalties (near x), under 6.1 helplines (near y); Portugal's 9.3 answer,
+    # packaged too, reads like a helpline answer.  Portugal alone is indexed: its own answers do not count
+    prior = prior_of([("9.3", "portugal", unit(0, 1, 0)), ("9.3", "valdorre", unit(1, 0, 0.2)),
+                      ("9.3", "lumbria", unit(1, 0, -0.2)), ("6.1", "valdorre", unit(0, 1, 0.2)),
+                      ("6.1", "lumbria", unit(0, 1, -0.2))])
     profiles = prior_profiles([["9.3"], ["9.1.a"], ["6.1"]], ["portugal"] * 3, prior)
-    sims = profiles.similarity(unit(1, 0, 0))  # worded as Portugal answers 9.3: Portugal's own words do not count
-    assert sims[0] < 0.01
-    assert profiles.similarity(unit(0, 1, 1))[0] > 0.99  # half Valdorre's, half Lumbria's
-    assert abs(sims[1] - (sims[0] + sims[2]) / 2) < 1e-6  # 9.1 is in no packaged reply: neutral
+    penalties, helplines = profiles.similarity(unit(1, 0, 0)), profiles.similarity(unit(0, 1, 0))
+    assert penalties[0] > penalties[2] and helplines[2] > helplines[0]
+    assert abs(penalties[1] - (penalties[0] + penalties[2]) / 2) < 1e-5  # 9.1 is in no packaged reply: neutral
     # every packaged Party indexed: nothing left to profile with
     assert prior_profiles([["9.3"], ["6.1"]], ["valdorre", "lumbria"], prior_of([("9.3", "valdorre", unit(1, 0))])) \
         is None
+
+
+def test_the_packaged_profile_discounts_what_sets_one_partys_answers_apart_from_anothers():
+    from assistant.query.columns import prior_profiles
+
+    # under each question one Party's answers sit high on z (their language), the other's low; 9.3's answers lean
+    # +x and a little +z, 6.1's -x and a little -z.  A question low on z but leaning +x reads as 9.3 once the
+    # spread between Parties along z is discounted; by the plain distance to each mean (shrink 1) z leads: 6.1
+    v = lambda *xs: np.array(xs, dtype="float32")  # noqa: E731
+    prior = prior_of([("9.3", "valdorre", v(0.3, 0, 1.2)), ("9.3", "lumbria", v(0.3, 0, -0.8)),
+                      ("6.1", "valdorre", v(-0.3, 0, 0.8)), ("6.1", "lumbria", v(-0.3, 0, -1.2))])
+    ids, query = [["9.3"], ["6.1"]], unit(0.1, 0, -1)
+    discounted = prior_profiles(ids, ["portugal"] * 2, prior, shrink=0.2).similarity(query)
+    plain = prior_profiles(ids, ["portugal"] * 2, prior, shrink=1.0).similarity(query)
+    assert discounted[0] > discounted[1] and plain[1] > plain[0]
 
 
 def test_the_packaged_profile_belongs_to_the_multilingual_encoder_that_embedded_it():

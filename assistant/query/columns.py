@@ -45,6 +45,7 @@ class ColumnProfiles:
     owner: np.ndarray
     row: np.ndarray
     passages: int
+    bias: np.ndarray | None = None  # per row, added to its score (a discriminant's constant)
 
     @classmethod
     def build(cls, question_ids: list[list[str]], parties: list[str], vectors: np.ndarray) -> ColumnProfiles | None:
@@ -66,18 +67,24 @@ class ColumnProfiles:
         return cls.of(rows, pairs, len(parties))
 
     @classmethod
-    def of(cls, rows: list[np.ndarray], pairs: list[tuple[int, int]], passages: int) -> ColumnProfiles | None:
-        """Profiles from their rows (made unit) and the (passage, row) pairs; None without any pair."""
+    def of(cls, rows: list[np.ndarray] | np.ndarray, pairs: list[tuple[int, int]], passages: int,
+           bias: np.ndarray | None = None) -> ColumnProfiles | None:
+        """Profiles from their rows (made unit, unless they come with a `bias`: a discriminant's) and the
+        (passage, row) pairs; None without any pair."""
         if not pairs:
             return None
         owner, row = (np.array(x, dtype=np.int64) for x in zip(*pairs))
-        return cls(_unit(np.stack(rows)).astype("float32"), owner, row, passages)
+        rows = np.stack(rows) if bias is not None else _unit(np.stack(rows))
+        return cls(rows.astype("float32"), owner, row, passages,
+                   None if bias is None else np.asarray(bias, dtype="float32"))
 
     def similarity(self, query: np.ndarray) -> np.ndarray:
         """Per passage: the question's similarity to its profile (the best of its questions'); a passage without a
         profile (no other Party answers its question) gets the mean of the others, so that it neither gains nor
         loses."""
         sims = self.profiles @ np.asarray(query, dtype="float32")
+        if self.bias is not None:
+            sims = sims + self.bias
         out = np.full(self.passages, -np.inf, dtype="float32")
         np.maximum.at(out, self.owner, sims[self.row])
         known = np.isfinite(out)
@@ -118,16 +125,37 @@ def load_prior(model: str) -> Prior | None:
     return prior if prior.model == model else None
 
 
-def prior_profiles(question_ids: list[list[str]], parties: list[str], prior: Prior | None) -> ColumnProfiles | None:
-    """Each passage's column described by the packaged Parties whose reply is not indexed (each counted once); None
-    when none is left."""
+def discriminant(residuals: np.ndarray, means: np.ndarray, shrink: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fisher's linear discriminant with one covariance shared by every class: rows W m_k and biases -m_k'W m_k / 2,
+    W the inverse of the within-class covariance of `residuals` (each sample less its class mean), shrunk toward
+    its mean variance by `shrink` (1: the plain distance to each mean)."""
+    d = means.shape[1]
+    cov = residuals.T @ residuals / max(len(residuals), 1)
+    scale = float(np.trace(cov)) / d
+    scale = scale if scale > 1e-12 else 1.0
+    cov = (1.0 - shrink) * cov + shrink * scale * np.eye(d)
+    rows = np.linalg.solve(cov.astype("float64"), means.T.astype("float64")).T
+    return rows, -0.5 * np.einsum("ij,ij->i", rows, means)
+
+
+def prior_profiles(question_ids: list[list[str]], parties: list[str], prior: Prior | None,
+                   shrink: float = 0.2) -> ColumnProfiles | None:
+    """Each passage's column scored by a linear discriminant over the packaged Parties whose reply is not indexed:
+    which questionnaire question's answers the question reads like, against the way one Party's answer under a
+    question differs from another's (its language, its length, its law); None when no packaged Party is left.
+
+    The classes are the columns, their means the Parties' mean answers (each Party counted once); `shrink` is
+    Weights.prior_shrink."""
     if prior is None:
         return None
     keep = ~np.isin(prior.parties, sorted({p.lower() for p in parties}))
-    rows: list[np.ndarray] = []
-    at: dict[str, int] = {}
-    for col in sorted(set(prior.columns[keep])):
-        at[col] = len(rows)
-        rows.append(prior.vectors[keep & (prior.columns == col)].mean(axis=0))
+    columns = sorted(set(prior.columns[keep]))
+    if not columns:
+        return None
+    at = {col: n for n, col in enumerate(columns)}
+    samples = prior.vectors[keep].astype("float64")
+    label = np.array([at[col] for col in prior.columns[keep]])
+    means = np.stack([samples[label == n].mean(axis=0) for n in range(len(columns))])
+    rows, bias = discriminant(samples - means[label], means, shrink)
     pairs = [(i, at[col]) for i, ids in enumerate(question_ids) for col in columns_of(ids) if col in at]
-    return ColumnProfiles.of(rows, pairs, len(question_ids))
+    return ColumnProfiles.of(rows, pairs, len(question_ids), bias)

@@ -119,6 +119,7 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("without closest-sentence matching", {}, {"ml_sentence": 0.0}),
     ("without other Parties' answers", {}, {"ml_column": 0.0}),
     ("without the packaged replies' profile", {}, {"ml_prior": 0.0}),
+    ("packaged profile by distance to the mean", {}, {"prior_shrink": 1.0}),
     ("multilingual encoder on every question", {}, {"monolingual_above": 2.0}),
     ("without language-aware weights", {}, {"cross": 1.0, "lexical_cross": 1.0}),
     ("without bilingual question wording", {"bilingual": False}, {}),

@@ -46,6 +46,8 @@ def test_bench_speed(kb):
     assert any(re.match(r"\[onnx\] query latency p50 [\d.]+ ms, p95 [\d.]+ ms; floor \(query encoding alone, every encoder in use\) "
                         r"p50 [\d.]+ ms", line) for line in out)
     assert any(line.startswith("[onnx] eval: R@1 ") and "abstained" in line for line in out)
+    assert any(re.match(r"\[onnx\] translating a question's words, unseen: p50 [\d.]+ ms, p95 [\d.]+ ms per question, "
+                        r"\d+ of \d+ words embedded", line) for line in out)
     assert not any(line.startswith("variant") for line in out)  # --no-ablations
 
 

@@ -56,7 +56,7 @@ def test_a_passage_answering_two_questions_takes_the_closer_profile():
 
 
 def test_a_filtered_search_is_scored_within_its_filter_whatever_else_is_indexed():
-    from assistant.query.search import Scores, Weights, fuse
+    from assistant.query.fusion import Scores, Weights, fuse
 
     rng = np.random.default_rng(3)
     inside = 50

@@ -312,7 +312,7 @@ def test_an_english_question_over_english_replies_is_ranked_without_the_multilin
 def test_without_the_multilingual_signal_the_english_weights_rank():
     import numpy as np
 
-    from assistant.query.search import Scores, Weights, fuse
+    from assistant.query.fusion import Scores, Weights, fuse
 
     dense, lexical, question = np.array([1.0, 0.0, 0.5]), np.array([0.0, 1.0, 0.5]), np.zeros(3)
     s = Scores(dense, question, lexical, np.zeros(3), np.zeros(3), None, None, np.ones(3))
@@ -339,7 +339,7 @@ def test_the_english_encoder_counts_on_english_passages_only(two_languages):
 def test_a_bare_yes_or_no_is_scored_by_its_question_too():
     import numpy as np
 
-    from assistant.query.search import Scores, Weights, fuse
+    from assistant.query.fusion import Scores, Weights, fuse
 
     # passage 0 answers at length, on another subject; passage 1 is a bare "No." under the question asked
     dense, question, lexical = np.array([0.5, 0.05, 0.3]), np.array([0.1, 0.9, 0.05]), np.zeros(3)

@@ -12,7 +12,8 @@ from .citations import passage_citation, short_tag
 from .compare import group_by_party
 from .quotes import choose_quotes
 from .refusal import absent_words, closest_question, content_terms, load_refusal_model, refusal_features
-from .search import Scores, Searcher, parties_named
+from .fusion import Scores
+from .search import Searcher, parties_named
 
 # Calibrated on score distributions (not wording): the best passage's cosine (English encoder) to the dev set's
 # out-of-scope questions stayed below 0.30, to in-scope ones above 0.34; midpoint, rounded.  A question in

@@ -39,6 +39,7 @@ from .reading import read_corpus
 from .replacing import recover as recover_corpus
 from .settings import FORMAT, SENTENCE_KINDS, Settings, reader_fingerprint, vector_kinds
 from .vectors import FaissFlatIndex
+from .vocabulary import Vocabulary, build_vocabulary
 
 
 @dataclass
@@ -268,6 +269,10 @@ def _build_index(corpus: Path, index_dir: Path, settings: Settings, encoder: Enc
             np.save(tmp / f"{kind}.npy", np.vstack(stacks[kind]).astype("float32"))
         (tmp / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False))
         write_bm25(lexical, tmp / "bm25")
+        if settings.multilingual:  # the answers' words, for translating a question's words (query/translation.py)
+            live = current_path(index_dir)
+            build_vocabulary((p.text for p in passages), load_multilingual().encode_queries,
+                             Vocabulary.load(live) if live is not None else None).save(tmp)
         (tmp / "passages.json").write_text(json.dumps([p.to_dict() for p in passages], ensure_ascii=False))
         (tmp / "replies.json").write_text(json.dumps(
             [{"meta": asdict(r.meta), "answers": [asdict(a) for a in r.answers]} for r in replies], ensure_ascii=False))

@@ -14,6 +14,7 @@ from .layout import MANIFEST, current_path, read_manifest
 from .lexical import load_bm25
 from .settings import FORMAT
 from .vectors import FaissFlatIndex, VectorIndex
+from .vocabulary import Vocabulary
 
 
 def read_replies(folder: Path) -> list[Reply]:
@@ -37,6 +38,7 @@ class LoadedIndex:
     ml_passages: np.ndarray | None = None  # multilingual encoder: passages and questions (None when built without)
     ml_questions: np.ndarray | None = None
     ml_sentences: np.ndarray | None = None  # one row per entry of `sentences`
+    vocabulary: Vocabulary | None = None  # the answers' words and their multilingual vectors (None when built without)
 
     @property
     def parties(self) -> list[str]:
@@ -73,6 +75,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         # they are reported stale and the next build adds them)
         ml_sentences = np.load(path / "ml_sentences.npy") if multilingual and (path / "ml_sentences.npy").exists() \
             else None
+        vocabulary = Vocabulary.load(path) if multilingual else None
     except IndexCorrupt:
         raise
     except Exception as exc:
@@ -84,4 +87,4 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexCorrupt(f"the index in {path} is inconsistent ({len(dense)} vectors, {len(passages)} passages); "
                            f"rebuild it with `assistant build --index {index_dir}`")
     return LoadedIndex(path, manifest, passages, replies, dense, questions, bm25, sentences, sentence_vectors,
-                       ml_passages, ml_questions, ml_sentences)
+                       ml_passages, ml_questions, ml_sentences, vocabulary)

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 # what shapes a reply's reading and its vectors: the readers and the parser, the question-id rules, the packaged
 # questionnaire and Party list, the encoders, and what a build embeds and indexes of each passage
 READER_SOURCES = ("ingest/*.py", "encoders/*.py", "ids.py", "model.py", "parties.py", "data/questionnaire_2nd.json",
-                  "data/parties.json", "store/build.py", "store/lexical.py")
+                  "data/parties.json", "store/build.py", "store/lexical.py", "store/vocabulary.py")
 
 
 @cache

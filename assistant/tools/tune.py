@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..encoders.loader import load_encoder
-from ..query.search import Scores, Searcher, Weights, fuse
+from ..query.fusion import Scores, Weights, fuse
+from ..query.search import Searcher
 from ..store.load import load_index
 from .evaluation import Row, is_hit, load_rows
 

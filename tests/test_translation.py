@@ -84,5 +84,30 @@ def test_an_english_question_on_a_french_reply_is_matched_by_bm25_through_its_wo
     assert token["emprisonnement"] in words and token["enseignants"] in words
     s = searcher.scores("Which prison sentences apply to teachers?", multilingual=True)
     assert s.translated is not None and s.translated.max() > 0
-    # an English question on English text only: the English encoder and BM25 rank it, nothing is translated
-    assert searcher.scores("Which prison sentences apply?", multilingual=False).translated is None
+    prison = [i for i, p in enumerate(searcher.index.passages) if "emprisonnement" in p.text.lower()]
+    others = [i for i in range(len(searcher.index.passages)) if i not in prison]
+    assert (s.translated[prison] > 0).all() and s.translated[prison].mean() > s.translated[others].mean()
+
+
+def test_nearest_words_count_as_translations_on_other_languages_and_as_relations_on_the_questions_own():
+    from assistant.query.fusion import Scores, Weights, fuse
+
+    n = 4
+    zeros = np.zeros(n, dtype="float32")
+    same = np.array([1.0, 1.0, 0.0, 0.0], dtype="float32")  # passages 0-1 in the question's language, 2-3 not
+    translated = np.array([0.0, 2.0, 0.0, 2.0], dtype="float32")
+    s = Scores(zeros, zeros, zeros, zeros, np.zeros(3, dtype="float32"), zeros, zeros, same, zeros,
+               np.zeros(3, dtype="float32"), english=same, translated=translated)
+
+    def gain(**weights):
+        fused = fuse(s, np.zeros(n, dtype=bool), Weights(**weights))
+        return fused[1] - fused[0], fused[3] - fused[2]
+
+    own, other = gain(related=0.0, translated=0.5)
+    assert own == 0 and other > 0  # translations count on the other language only
+    own, other = gain(related=0.5, translated=0.0)
+    assert own > 0 and other == 0  # near relations on the question's own
+    # an English question on English replies (no multilingual signal) is helped by the near relations too
+    mono = fuse(Scores(zeros, zeros, zeros, zeros, np.zeros(3, dtype="float32"), same_language=same,
+                       translated=translated), np.zeros(n, dtype=bool), Weights())
+    assert mono[1] > mono[0] and mono[3] == mono[2]

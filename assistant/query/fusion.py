@@ -33,7 +33,10 @@ class Weights:
     # 32 sets, each beside Portugal: left-one-set-out mean R@1 0.674 -> 0.684; on all, the dev set not to drop
     ml_prior: float = 0.75
     prior_shrink: float = 0.2  # its within-question covariance shrunk this far toward the plain distance (1.0)
-    translated: float = 0.5  # BM25 of the question's words translated (translation.py), on passages in another language
+    # BM25 of the indexed words nearest the question's words (translation.py): on passages in another language than
+    # the question (its words translated), and in its own (its words' near relations: "teenagers" -> "adolescents")
+    translated: float = 0.5
+    related: float = 0.5
     pointer: float = 0.5  # text evidence borrowed from a pointed-to answer counts half: the original ranks first
     # an answer of at most this many words ("Yes.", "Non.", "See below.") says little by itself: it scores the better
     # of its text's and its question's similarity (a bare "No." under "specialised courts?" answers a question on them)
@@ -78,7 +81,7 @@ class Scores:
     # None with one Party indexed or without multilingual vectors
     ml_column: np.ndarray | None = None
     ml_prior: np.ndarray | None = None  # the same, from the packaged replies whose Party is not indexed
-    translated: np.ndarray | None = None  # BM25 of the question's words translated (with the multilingual signal)
+    translated: np.ndarray | None = None  # BM25 of the indexed words nearest the question's words (translation.py)
 
     def judged(self) -> Scores:
         """The signals whether the replies answer a question is judged on: the question as typed, which the
@@ -122,6 +125,8 @@ def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | 
     column = w.ml_column * z(s.ml_column) if s.ml_column is not None and w.ml_column else 0.0
     if s.ml_prior is not None and w.ml_prior:
         column = column + w.ml_prior * z(s.ml_prior)
+    if s.translated is not None and w.related:
+        column = column + w.related * s.same_language * z(s.translated)
     if s.ml_dense is None:
         text = w.mono_passage * text_z(s.dense, zq) + w.mono_lexical * z(s.lexical)
         return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * zq + column

@@ -3,11 +3,12 @@
 BM25 only matches a question written in the answer's own language.  Each word of the question is matched, by the
 multilingual encoder, to the indexed words nearest to it (store/vocabulary.py): "emprisonnement" and "peine" for
 "prison", "enseignants" for "teachers", whatever language the question is in.  The BM25 scores of those words are a
-signal of their own, counted on the passages in another language than the question (fusion.fuse).
+signal of their own (fusion.fuse): translations on the passages in another language than the question, and near
+relations of its words on those in its own ("jail" -> "prison", "teenagers" -> "adolescents").
 
 Its settings were chosen by left-one-set-out cross-validation over the 32 question sets, each reply beside
 Portugal's: the two nearest words (of 2 and 3), within 0.02 of the nearest (of 0.02, 0.04 and any) and at least
-0.9 similar; weight 0.5 (of 0.25 and 0.5).
+0.9 similar; weight 0.5 on other languages (of 0.25 and 0.5), then 0.5 on the question's own (of 0-1).
 """
 
 from __future__ import annotations

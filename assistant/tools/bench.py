@@ -143,6 +143,7 @@ ABLATIONS: list[tuple[str, dict, dict]] = [
     ("without the packaged replies' profile", {}, {"ml_prior": 0.0}),
     ("profile by plain distance to the mean", {}, {"prior_shrink": 1.0}),
     ("without translated words for BM25", {}, {"translated": 0.0}),
+    ("without related words for BM25", {}, {"related": 0.0}),
     ("multilingual encoder on every question", {}, {"monolingual_above": 2.0}),
     ("without language-aware weights", {}, {"cross": 1.0, "lexical_cross": 1.0}),
     ("without bilingual question wording", {"bilingual": False}, {}),

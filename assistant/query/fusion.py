@@ -122,14 +122,16 @@ def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | 
         return own if bare is None else np.where(bare, np.maximum(own, question), own)
 
     zq = z(s.question)
-    column = w.ml_column * z(s.ml_column) if s.ml_column is not None and w.ml_column else 0.0
+    # what a pointer's halving leaves whole: what is said under the passage's question, and the translated words
+    extra = w.ml_column * z(s.ml_column) if s.ml_column is not None and w.ml_column else 0.0
     if s.ml_prior is not None and w.ml_prior:
-        column = column + w.ml_prior * z(s.ml_prior)
-    if s.translated is not None and w.related:
-        column = column + w.related * s.same_language * z(s.translated)
+        extra = extra + w.ml_prior * z(s.ml_prior)
+    zt = z(s.translated) if s.translated is not None else None
+    if zt is not None and w.related:
+        extra = extra + w.related * s.same_language * zt
     if s.ml_dense is None:
         text = w.mono_passage * text_z(s.dense, zq) + w.mono_lexical * z(s.lexical)
-        return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * zq + column
+        return np.where(pointer, w.pointer, 1.0) * text + w.mono_question * zq + extra
     mono = w.cross + (1.0 - w.cross) * (s.english if s.english is not None else s.same_language)
     lexical_weight = w.lexical_cross + (1.0 - w.lexical_cross) * s.same_language
     zmq = z(s.ml_question)
@@ -138,6 +140,6 @@ def fuse(s: Scores, pointer: np.ndarray, w: Weights, answer_words: np.ndarray | 
     question = w.question * mono * zq + w.ml_question * zmq
     if s.ml_sentence is not None and w.ml_sentence:
         text = text + w.ml_sentence * text_z(s.ml_sentence, zmq)
-    if s.translated is not None and w.translated:
-        column = column + w.translated * (1.0 - s.same_language) * z(s.translated)
-    return np.where(pointer, w.pointer, 1.0) * text + question + column
+    if zt is not None and w.translated:
+        extra = extra + w.translated * (1.0 - s.same_language) * zt
+    return np.where(pointer, w.pointer, 1.0) * text + question + extra

@@ -120,7 +120,7 @@ class Searcher:
                                  same, inside, columns=n == 0) for n in range(len(texts))]
         s = signals[0]
         s.typed = signals[1] if len(signals) > 1 else None
-        if self.translator is not None:
+        if self.translator is not None and (w.translated or w.related):
             words = self.translator.tokens(query)
             s.translated = np.asarray(self.index.bm25.get_scores(words), dtype="float32") if words else None
         s.fused = fuse(s, self.pointer, w, self.answer_words, self.nothing)

@@ -33,17 +33,11 @@ class Translator:
         self.vocabulary = vocabulary
         self.embed = TextMemo(embed, vocabulary.vectors.shape[1], capacity=20_000)
 
-    def vectors(self, words: list[str]) -> np.ndarray:
-        known = self.vocabulary.position
-        new = [w for w in words if w not in known]
-        fresh = dict(zip(new, self.embed(new))) if new else {}
-        return np.stack([fresh[w] if w in fresh else self.vocabulary.vectors[known[w]] for w in words])
-
     def tokens(self, question: str) -> list[str]:
         words = words_in([question])
         if not words or not len(self.vocabulary.words):
             return []
-        sims = self.vectors(words) @ self.vocabulary.vectors.T
+        sims = self.vocabulary.vectors_for(words, self.embed) @ self.vocabulary.vectors.T
         take = min(NEAREST, sims.shape[1])
         out: list[str] = []
         for row in sims:

@@ -34,6 +34,14 @@ class Vocabulary:
     def __post_init__(self):
         self.position = {w: n for n, w in enumerate(self.words)}
 
+    def vectors_for(self, words: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for `words`: the vocabulary's own for the words it holds, `embed`'s for the others (one call)."""
+        if not words:
+            return np.zeros((0, self.vectors.shape[1]), dtype="float32")
+        new = [w for w in words if w not in self.position]
+        fresh = dict(zip(new, embed(new))) if new else {}
+        return np.stack([fresh[w] if w in fresh else self.vectors[self.position[w]] for w in words])
+
     def save(self, folder: Path) -> None:
         np.savez(folder / FILE, words=np.array(self.words, dtype=str), tokens=np.array(self.tokens, dtype=str),
                  vectors=self.vectors.astype("float16"))
@@ -53,10 +61,6 @@ def build_vocabulary(texts: Iterable[str], embed: Callable[[list[str]], np.ndarr
     """The vocabulary of `texts`; `embed` (the multilingual encoder's query embedding) is asked only for the words
     `previous` does not hold."""
     words = words_in(texts)
-    known = previous.position if previous is not None else {}
-    new = [w for w in words if w not in known]
-    fresh = dict(zip(new, embed(new))) if new else {}
-    vectors = np.stack([fresh[w] if w in fresh else previous.vectors[known[w]] for w in words]) if words else \
-        np.zeros((0, 1), dtype="float32")
+    vectors = previous.vectors_for(words, embed) if previous is not None else embed(words)
     tokens = [t[0] if t else "" for t in bm25_tokens(words)] if words else []
     return Vocabulary(words, tokens, np.asarray(vectors, dtype="float32"))

@@ -60,6 +60,7 @@ def test_ask_by_get_and_post_returns_the_ask_contract(server, http, served_assis
     posted = http.post(f"{server}/api/ask", json={"query": QUESTION, "k": 3, "id": "q-17"}).json()
     assert posted == dict(expected, id="q-17")
     assert http.post(f"{server}/api/ask", json={"q": QUESTION, "k": 3}).json() == expected
+    assert http.post(f"{server}/api/ask", json={"question": QUESTION, "k": 3}).json() == expected
 
 
 def test_ask_filters_by_party_and_pillar(server, http, served_assistant):

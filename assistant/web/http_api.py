@@ -2,7 +2,7 @@
 the server's thread pool, not through the page's event queue.
 
     GET  /api/ask?q=…&k=5&party=…&pillar=…     the `ask` contract (what Assistant.ask returns)
-    POST /api/ask  {"q" or "query", "k", "party", "pillar", "id"}
+    POST /api/ask  {"q" (or "query", "question"), "k", "party", "pillar", "id"}
     GET  /api/compare/{question_id}?party=…    every Party's answer to one question (party repeatable)
     GET  /api/coverage                         Parties x questions
     GET  /api/health                           the live build: id (its folder name), built_at, Parties, passages
@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, model_validator
 from starlette.requests import HTTPConnection
 from starlette.routing import Mount
 
@@ -73,10 +73,10 @@ def error(status: int, message: str, headers: dict | None = None) -> JSONRespons
 
 
 class AskBody(BaseModel):
-    """A question as JSON: `q` (or `query`), and optionally k, party, pillar and an id echoed back."""
+    """A question as JSON: `q` (or `query`, or `question`), and optionally k, party, pillar and an id echoed back."""
 
-    q: str | None = Field(None, description="The question (or use `query`).")
-    query: str | None = Field(None, description="Same as `q`.")
+    q: str | None = Field(None, validation_alias=AliasChoices("q", "query", "question"),
+                          description='The question (or send it as "query" or "question").')
     k: int = Field(5, ge=1, le=MAX_K, description="Passages to return.")
     party: str | None = Field(None, description="Only this Party's reply (any of its names: Germany, Allemagne…).")
     pillar: str | None = Field(None, description=f"Only this pillar: {', '.join(PILLARS)} (or in French).")
@@ -84,13 +84,9 @@ class AskBody(BaseModel):
 
     @model_validator(mode="after")
     def _one_question(self) -> AskBody:
-        if self.q is None and self.query is None:
-            raise ValueError('give the question as "q" (or "query")')
+        if self.q is None:
+            raise ValueError('give the question as "q" (or "query", or "question")')
         return self
-
-    @property
-    def question(self) -> str:
-        return self.q if self.q is not None else self.query or ""
 
 
 # --------------------------------------------------------------------------- login
@@ -188,7 +184,7 @@ def create_api(assistant: Assistant, auth: Auth = None, page: Any = None) -> Fas
 
     @app.post("/ask", responses=ask_doc, summary="Answer a question sent as JSON")
     def ask_post(body: AskBody) -> JSONResponse:
-        return ask(body.question, body.k, body.party, body.pillar, body.id)
+        return ask(body.q, body.k, body.party, body.pillar, body.id)
 
     @app.get("/compare/{question_id}", responses=failures, summary="Every Party's answer to one question")
     def compare(question_id: str,

@@ -61,10 +61,15 @@ def test_stale_detection(tmp_path, built, encoder):
 
 
 @pytest.mark.slow
-def test_unchanged_corpus_reuses_vectors(tmp_path, built, encoder):
+def test_unchanged_corpus_reuses_vectors(tmp_path, built, encoder, monkeypatch):
     corpus = tmp_path / "corpus"
     shutil.copytree(built / "corpus", corpus)
     first = build_index(corpus, tmp_path / "index", encoder=encoder)
+
+    def no_multilingual_encoder():
+        raise AssertionError("nothing is new: the passages' and the words' multilingual vectors are all reused")
+
+    monkeypatch.setattr("assistant.store.build.load_multilingual", no_multilingual_encoder)
     second = build_index(corpus, tmp_path / "index", encoder=encoder)
     assert (first.embedded, second.embedded, second.reused) == (1, 0, 1)
     assert first.path != second.path and current_path(tmp_path / "index") == second.path

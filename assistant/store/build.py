@@ -270,8 +270,8 @@ def _build_index(corpus: Path, index_dir: Path, settings: Settings, encoder: Enc
         (tmp / "sentences.json").write_text(json.dumps(sentences, ensure_ascii=False))
         write_bm25(lexical, tmp / "bm25")
         if settings.multilingual:  # the answers' words, for translating a question's words (query/translation.py)
-            live = current_path(index_dir)
-            build_vocabulary((p.text for p in passages), load_multilingual().encode_queries,
+            live = current_path(index_dir)  # its words' vectors are reused: the encoder loads only for new words
+            build_vocabulary((p.text for p in passages), lambda words: load_multilingual().encode_queries(words),
                              Vocabulary.load(live) if live is not None else None).save(tmp)
         (tmp / "passages.json").write_text(json.dumps([p.to_dict() for p in passages], ensure_ascii=False))
         (tmp / "replies.json").write_text(json.dumps(
